@@ -1,0 +1,130 @@
+# srcfn: build, test, bench and run.
+#   make        builds ./srcfn (optimised)
+#   make test   builds an ASan+UBSan copy and runs every test; ends "N passed, N failed"
+#   make bench  prints the benchmark figures and their ratio to the baselines
+#   make run    installs what is missing, builds, and opens a ready-made function
+#   make deps   installs the Debian packages and npm modules the build needs
+
+CC      ?= cc
+PKGS    := jansson libcurl openssl libmicrohttpd ncursesw sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wno-missing-field-initializers
+BASE    := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -pthread -Ibuild/duk -I.
+LIBS    := $(PKG_LIBS) -lm -pthread
+
+# Two flavours of every object: release (build/rel) and sanitised (build/asan).
+REL_FLAGS  := -O2
+ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+SRC := $(wildcard engine/*.c workspace/*.c webhook/*.c tui/*.c cli/*.c)
+HDR := $(wildcard engine/*.h workspace/*.h webhook/*.h tui/*.h cli/*.h)
+
+# JavaScript that is embedded into the binary (see engine/embed.c).
+RUNTIME_JS  := $(sort $(wildcard engine/js/runtime/*.js))
+COMPILER_JS := build/gen/compiler.js
+NPM_STAMP   := node_modules/.srcfn-stamp
+
+.PHONY: all test bench run deps clean
+all: srcfn
+
+# --- Duktape: Debian's amalgamation with our config overrides -----------------
+DUK_SRC := /usr/share/duktape
+build/duk/duk_config.h: $(DUK_SRC)/duk_config.h engine/duk_overrides.h
+	@mkdir -p build/duk
+	@test -f $(DUK_SRC)/duktape.c || { echo "missing $(DUK_SRC)/duktape.c: run 'make deps' (package duktape-dev)"; exit 1; }
+	cp $(DUK_SRC)/duktape.c $(DUK_SRC)/duktape.h build/duk/
+	cp engine/duk_overrides.h build/duk/
+	sed 's|/\* __OVERRIDE_DEFINES__ \*/|#include "duk_overrides.h"|' $< > $@
+	grep -q '#include "duk_overrides.h"' $@
+
+build/rel/duktape.o: build/duk/duk_config.h
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -O2 -g -c build/duk/duktape.c -o $@
+build/asan/duktape.o: build/duk/duk_config.h
+	@mkdir -p $(@D)
+	$(CC) -std=c99 $(ASAN_FLAGS) -g -c build/duk/duktape.c -o $@
+
+# --- JavaScript tooling from npm (versions pinned in package-lock.json) -------
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The compiler bundle: acorn, magic-string, sourcemap-codec and buble wrapped as
+# modules, followed by our lowering pass. Loaded only when a cache misses.
+JS_MODULES := acorn:node_modules/acorn/dist/acorn.js \
+  sourcemap-codec:node_modules/sourcemap-codec/dist/sourcemap-codec.umd.js \
+  magic-string:node_modules/magic-string/dist/magic-string.umd.js \
+  buble:node_modules/buble/dist/buble-browser-deps.umd.js
+$(COMPILER_JS): $(NPM_STAMP) build/gen/compiler-polyfills.js engine/js/compiler/prelude.js engine/js/compiler/lower.js tools/bundle.sh
+	@mkdir -p $(@D)
+	sh tools/bundle.sh $@ build/gen/compiler-polyfills.js engine/js/compiler/prelude.js \
+	  engine/js/compiler/lower.js -- $(JS_MODULES)
+
+# The runtime's files share one function scope (see engine/js/runtime/00-prelude.js).
+build/gen/runtime.js: $(RUNTIME_JS)
+	@mkdir -p $(@D)
+	{ echo '(function (global) {'; cat $(RUNTIME_JS); echo '})(this);'; } > $@
+
+# The compiler heap needs the same polyfills buble does (Map, Set, WeakMap).
+build/gen/compiler-polyfills.js: engine/js/runtime/00-prelude.js engine/js/runtime/10-polyfills.js
+	@mkdir -p $(@D)
+	{ echo '(function (global) {'; cat $^; echo '})(this);'; } > $@
+
+build/gen/compiler-id.h: $(COMPILER_JS)
+	echo "#define COMPILER_ID \"$$(sha256sum $< | cut -c1-16)\"" > $@
+
+build/gen/lodash.js: $(NPM_STAMP)
+	@mkdir -p $(@D)
+	cp node_modules/lodash/lodash.min.js $@
+
+EMBEDDED := build/gen/runtime.js $(COMPILER_JS) build/gen/lodash.js build/gen/compiler-id.h
+
+# --- our objects ---------------------------------------------------------------
+REL_OBJ  := $(SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(SRC:%.c=build/asan/%.o)
+
+build/rel/%.o: %.c $(HDR) build/duk/duk_config.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+build/asan/%.o: %.c $(HDR) build/duk/duk_config.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+build/rel/engine/embed.o build/asan/engine/embed.o: $(EMBEDDED)
+build/rel/engine/embed.o build/asan/engine/embed.o: BASE += -include build/gen/compiler-id.h
+
+srcfn: $(REL_OBJ) build/rel/duktape.o
+	$(CC) $(REL_FLAGS) -o $@ $^ $(LIBS)
+build/asan/srcfn: $(ASAN_OBJ) build/asan/duktape.o
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+
+# --- C unit tests (tests/unit/test-*.c), linked against everything but main ---
+UNIT_SRC  := $(wildcard tests/unit/test-*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+LIB_ASAN  := $(filter-out build/asan/cli/main.o,$(ASAN_OBJ)) build/asan/duktape.o
+build/asan/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_ASAN)
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_ASAN) $(LIBS)
+
+test: srcfn build/asan/srcfn $(UNIT_BIN)
+	@sh tests/run.sh
+
+bench: srcfn
+	@sh bench/run.sh
+
+deps:
+	sh tools/install-deps.sh
+
+run:
+	@sh tools/install-deps.sh --if-missing
+	@$(MAKE) --no-print-directory srcfn
+	./srcfn run templates/default
+
+clean:
+	rm -rf build srcfn
+
+# --- benchmark ------------------------------------------------------------------
+LIB_REL := $(filter-out build/rel/cli/main.o,$(REL_OBJ)) build/rel/duktape.o
+build/rel/bench-engine: bench/bench-engine.c $(LIB_REL)
+	$(CC) $(BASE) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_REL) $(LIBS)

@@ -1,0 +1,56 @@
+// The baseline make bench compares srcfn's engine with: the same handler and
+// request run by Node.js in a vm context with a minimal Segment object, the
+// way people commonly self-host such handlers. Prints the same figures as
+// bench-engine: warm invocation (us), cold start (ms: new context + compile +
+// first run), heap used by one warm context (MB, approximate).
+'use strict';
+const fs = require('fs');
+const vm = require('vm');
+const path = require('path');
+
+const dir = process.argv[2] || path.join(__dirname, 'fixtures');
+const code = fs.readFileSync(path.join(dir, 'handler.js'), 'utf8');
+const req = JSON.parse(fs.readFileSync(path.join(dir, 'request.json'), 'utf8'));
+const bodyText = JSON.stringify(req.body);
+
+function makeContext() {
+  const events = [];
+  const Segment = {
+    track(o) {
+      if (!o.event) throw new Error('event is required but not defined');
+      events.push({ type: 'track', event: o.event, userId: o.userId, properties: o.properties });
+    }
+  };
+  const ctx = vm.createContext({ Segment, console });
+  vm.runInContext(code, ctx);
+  return { ctx, events };
+}
+
+function request() {
+  return { json: () => JSON.parse(bodyText), text: () => bodyText, headers: new Headers(req.headers), url: new URL('https://fn.segmentapis.com/') };
+}
+
+async function main() {
+  const coldRuns = 30;
+  let t0 = process.hrtime.bigint();
+  for (let i = 0; i < coldRuns; i++) {
+    const c = makeContext();
+    await c.ctx.onRequest(request(), {});
+  }
+  const coldMs = Number(process.hrtime.bigint() - t0) / 1e6 / coldRuns;
+
+  const c = makeContext();
+  for (let i = 0; i < 200; i++) await c.ctx.onRequest(request(), {});
+  const runs = 5000;
+  global.gc && global.gc();
+  const before = process.memoryUsage().heapUsed;
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) await c.ctx.onRequest(request(), {});
+  const warmUs = Number(process.hrtime.bigint() - t0) / 1e3 / runs;
+  const heapMb = process.memoryUsage().heapUsed / 1048576;
+  void before;
+  console.log(`node.warm_invocation ${warmUs.toFixed(1)} us`);
+  console.log(`node.cold_start ${coldMs.toFixed(2)} ms`);
+  console.log(`node.process_heap ${heapMb.toFixed(2)} MB`);
+}
+main();

@@ -1,0 +1,18 @@
+#!/bin/sh
+# bench/run.sh: make bench. Prints srcfn's figures, then the same figures for
+# the baseline run in this invocation and the ratio between them.
+set -eu
+cd "$(dirname "$0")/.."
+make --no-print-directory -s build/rel/bench-engine
+export SRCFN_CACHE_DIR="${SRCFN_CACHE_DIR:-$(mktemp -d)}"
+ours=$(build/rel/bench-engine bench/fixtures)
+echo "$ours"
+if command -v node >/dev/null 2>&1; then
+  base=$(node bench/node-baseline.js bench/fixtures)
+  echo "$base"
+  fig() { echo "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "n/a" }'; }
+  echo "ratio.warm_invocation (node/srcfn, >1: srcfn faster) $(ratio "$(fig "$ours" engine.warm_invocation)" "$(fig "$base" node.warm_invocation)")"
+  echo "ratio.cold_start (node/srcfn, >1: srcfn faster) $(ratio "$(fig "$ours" engine.cold_start)" "$(fig "$base" node.cold_start)")"
+  echo "ratio.memory (node process heap / srcfn heap) $(ratio "$(fig "$ours" engine.peak_heap)" "$(fig "$base" node.process_heap)")"
+fi

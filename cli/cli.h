@@ -1,0 +1,24 @@
+/*
+ * cli: srcfn's command-line entry. main.c holds the table of commands; each
+ * command lives in its own cmd-*.c and returns the process exit status:
+ * EXIT_OK, EXIT_FAILED (the function threw, a check failed), EXIT_USAGE (bad
+ * usage or unreadable input, with a one-line message on stderr).
+ */
+#ifndef SRCFN_CLI_H
+#define SRCFN_CLI_H
+
+enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+typedef struct command {
+    const char *name;
+    const char *usage;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} command;
+
+int cmd_run(int argc, char **argv);
+
+/* Prints "srcfn: <message>" on stderr and returns EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * srcfn run <function-dir | file.js> [--request FILE] [--settings FILE] [--json]
+ *
+ * Runs onRequest once. The request is --request, else the function's first
+ * example, else an empty JSON POST. Settings are --settings, else the request
+ * file's "settings". Exit status: 0 the function succeeded, 1 it threw, 2 bad
+ * usage or unreadable input.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "engine/engine.h"
+#include "engine/jsonout.h"
+#include "workspace/funcdir.h"
+#include "workspace/request-file.h"
+
+typedef struct run_options {
+    const char *target;
+    const char *request_path;
+    const char *settings_path;
+    int json;
+} run_options;
+
+static int parse_options(int argc, char **argv, run_options *o)
+{
+    static const struct option longopts[] = {
+        {"request", required_argument, NULL, 'r'},
+        {"settings", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r': o->request_path = optarg; break;
+        case 's': o->settings_path = optarg; break;
+        case 'j': o->json = 1; break;
+        default:
+            return usage_error("run: unknown option \"%s\"\nusage: srcfn run <function-dir | file.js> "
+                               "[--request FILE] [--settings FILE] [--json]", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error("run: name one function directory or .js file\nusage: srcfn run "
+                           "<function-dir | file.js> [--request FILE] [--settings FILE] [--json]");
+    o->target = argv[optind];
+    return EXIT_OK;
+}
+
+/* The request file to use: --request, the first example, or none. */
+static int load_request(const run_options *o, const funcdir *f, request_file *r)
+{
+    char *err = NULL;
+    char **examples = NULL;
+    const char *path = o->request_path;
+    if (!path) {
+        examples = funcdir_examples(f);
+        path = examples[0];
+    }
+    int rc;
+    if (path) {
+        rc = request_file_load(path, r, &err);
+    } else {
+        rc = request_file_parse(json_pack("{s:{}}", "body"), "default request", r, &err);
+    }
+    funcdir_free_list(examples);
+    if (rc != 0) {
+        usage_error("%s", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *load_settings(const char *path)
+{
+    json_error_t jerr;
+    json_t *doc = json_load_file(path, 0, &jerr);
+    if (!doc) {
+        usage_error("%s is not valid JSON: %s (line %d, column %d)", path, jerr.text, jerr.line, jerr.column);
+        return NULL;
+    }
+    if (!json_is_object(doc)) {
+        usage_error("%s must hold a JSON object of settings", path);
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static json_t *run_once(const funcdir *f, const request_file *r, json_t *settings)
+{
+    engine *e = engine_new(NULL);
+    if (!e)
+        return NULL;
+    json_t *error = NULL;
+    const char *base = strrchr(f->handler_path, '/');
+    json_t *result;
+    if (engine_load(e, f->source, f->source_len, base ? base + 1 : f->handler_path,
+                    funcdir_settings(f), &error) != 0) {
+        result = json_pack("{s:[], s:[], s:[], s:o, s:i}", "events", "objects", "logs", "error", error,
+                           "durationMs", 0);
+    } else {
+        engine_request req = request_file_request(r);
+        result = engine_invoke(e, &req, settings);
+    }
+    engine_free(e);
+    return result;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_options o;
+    int status = parse_options(argc, argv, &o);
+    if (status != EXIT_OK)
+        return status;
+
+    funcdir f;
+    char *err = NULL;
+    if (funcdir_open(o.target, &f, &err) != 0) {
+        usage_error("%s", err);
+        free(err);
+        return EXIT_USAGE;
+    }
+    request_file r;
+    json_t *settings = NULL;
+    if (load_request(&o, &f, &r) != 0) {
+        funcdir_close(&f);
+        return EXIT_USAGE;
+    }
+    if (o.settings_path) {
+        settings = load_settings(o.settings_path);
+        status = settings ? EXIT_OK : EXIT_USAGE;
+    } else {
+        settings = r.settings ? json_incref(r.settings) : json_object();
+    }
+    json_t *result = status == EXIT_OK ? run_once(&f, &r, settings) : NULL;
+    if (status == EXIT_OK && !result)
+        status = usage_error("cannot start the JavaScript engine");
+    if (result) {
+        if (o.json) {
+            jsonout_dumpf(result, stdout, JSON_COMPACT);
+            fputc('\n', stdout);
+        } else {
+            report_print(stdout, result, f.handler_path);
+        }
+        status = json_is_null(json_object_get(result, "error")) ? EXIT_OK : EXIT_FAILED;
+    }
+    json_decref(result);
+    json_decref(settings);
+    request_file_free(&r);
+    funcdir_close(&f);
+    return status;
+}

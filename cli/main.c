@@ -1,0 +1,54 @@
+/*
+ * srcfn: a terminal studio for Segment source functions. This file only
+ * dispatches to the commands of the table below.
+ */
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const command commands[] = {
+    {"run", "run <function-dir | file.js> [--request FILE] [--settings FILE] [--json]",
+     "run onRequest once and print what it emitted", cmd_run},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("srcfn: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+static void print_help(FILE *out)
+{
+    fputs("usage: srcfn <command> [arguments]\n\ncommands:\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  srcfn %s\n      %s\n", commands[i].usage, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        print_help(argc < 2 ? stderr : stdout);
+        return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return usage_error("cannot initialise libcurl");
+    int status = -1;
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            status = commands[i].run(argc - 1, argv + 1);
+    }
+    if (status < 0)
+        status = usage_error("unknown command \"%s\" (see srcfn --help)", argv[1]);
+    curl_global_cleanup();
+    return status;
+}

@@ -1,0 +1,17 @@
+/*
+ * Our build options for Duktape, spliced into Debian's duk_config.h in place of
+ * its __OVERRIDE_DEFINES__ marker (see the Makefile). Debian's shared library
+ * ships with the execution-timeout hook off; srcfn needs it to stop a function
+ * that loops forever, so it builds its own copy of the amalgamation.
+ */
+#undef DUK_USE_INTERRUPT_COUNTER
+#define DUK_USE_INTERRUPT_COUNTER
+#undef DUK_USE_EXEC_TIMEOUT_CHECK
+#define DUK_USE_EXEC_TIMEOUT_CHECK(udata) engine_timeout_check(udata)
+#undef DUK_USE_FASTINT
+#define DUK_USE_FASTINT
+/* Date.now() from our clock so tests can read a stable time source. */
+#ifndef __ASSEMBLER__
+#include <stddef.h>
+int engine_timeout_check(void *udata);
+#endif

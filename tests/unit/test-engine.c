@@ -1,0 +1,144 @@
+/*
+ * The engine's promises that no end-to-end test can see directly: the memory
+ * cap and the timeout end a run (not the process) and leave the engine usable,
+ * settings are checked before code runs, a cancelled run stops.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "engine/settings.h"
+#include "tests/unit/check.h"
+
+static engine *load(const char *src, const engine_limits *lim, json_t *decl)
+{
+    engine *e = engine_new(lim);
+    json_t *err = NULL;
+    if (!e || engine_load(e, src, strlen(src), "handler.js", decl, &err) != 0) {
+        char *s = err ? json_dumps(err, 0) : NULL;
+        printf("FAIL load: %s\n", s ? s : "engine_new failed");
+        free(s);
+        json_decref(err);
+        exit(1);
+    }
+    return e;
+}
+
+static json_t *invoke(engine *e, const char *body, json_t *settings)
+{
+    engine_request req = {.body = body, .body_len = strlen(body)};
+    json_t *s = settings ? settings : json_object();
+    json_t *r = engine_invoke(e, &req, s);
+    if (!settings)
+        json_decref(s);
+    return r;
+}
+
+static const char *error_field(json_t *r, const char *field)
+{
+    return json_string_value(json_object_get(json_object_get(r, "error"), field));
+}
+
+static int succeeded(json_t *r)
+{
+    return json_is_null(json_object_get(r, "error"));
+}
+
+static void test_timeout_and_recovery(void)
+{
+    engine_limits lim = {.timeout_ms = 300};
+    engine *e = load("let n = 0;\n"
+                     "async function onRequest(req) {\n"
+                     "  if (req.json().spin) { while (true) { n++ } }\n"
+                     "  Segment.track({ event: 'ok', userId: 'u' });\n"
+                     "}\n", &lim, NULL);
+    json_t *r = invoke(e, "{\"spin\": true}", NULL);
+    CHECK("timeout: a loop that never ends is a Bad Request", strcmp(error_field(r, "type"), ERR_BAD_REQUEST) == 0);
+    CHECK("timeout: named TimeoutError", strcmp(error_field(r, "name"), "TimeoutError") == 0);
+    CHECK("timeout: the line of the loop", json_integer_value(json_object_get(json_object_get(r, "error"), "line")) == 3);
+    json_decref(r);
+    r = invoke(e, "{}", NULL);
+    CHECK("timeout: the next run works on a fresh heap", succeeded(r) && json_array_size(json_object_get(r, "events")) == 1);
+    json_decref(r);
+    engine_free(e);
+}
+
+static void test_memory_cap(void)
+{
+    engine_limits lim = {.heap_bytes = 24u * 1024 * 1024};
+    engine *e = load("async function onRequest(req) {\n"
+                     "  const hog = [];\n"
+                     "  if (req.json().hog) for (;;) hog.push('x'.repeat(1000) + hog.length);\n"
+                     "  Segment.track({ event: 'ok', userId: 'u' });\n"
+                     "}\n", &lim, NULL);
+    json_t *r = invoke(e, "{\"hog\": true}", NULL);
+    CHECK("memory: allocating without end is a Bad Request", r && strcmp(error_field(r, "type"), ERR_BAD_REQUEST) == 0);
+    CHECK("memory: the message says memory", r && strstr(error_field(r, "message"), "memory") != NULL);
+    CHECK("memory: the heap stayed under its cap", engine_heap_peak(e) <= lim.heap_bytes);
+    json_decref(r);
+    r = invoke(e, "{}", NULL);
+    CHECK("memory: the next run works", succeeded(r));
+    json_decref(r);
+    engine_free(e);
+}
+
+static void test_settings(void)
+{
+    json_t *decl = json_loads("[{\"name\":\"apiKey\",\"type\":\"STRING\",\"required\":true},"
+                              "{\"name\":\"debug\",\"type\":\"BOOLEAN\"},"
+                              "{\"name\":\"tags\",\"type\":\"ARRAY\"},"
+                              "{\"name\":\"map\",\"type\":\"TEXT_MAP\"}]", 0, NULL);
+    engine *e = load("async function onRequest(req, settings) { console.log(settings.apiKey) }", NULL, decl);
+    json_t *r = invoke(e, "{}", NULL);
+    CHECK("settings: a missing required value is Invalid Settings",
+          strcmp(error_field(r, "type"), ERR_INVALID_SETTINGS) == 0 && strstr(error_field(r, "message"), "apiKey"));
+    CHECK("settings: the code did not run", json_array_size(json_object_get(r, "logs")) == 0);
+    json_decref(r);
+    json_t *s = json_pack("{s:s, s:s}", "apiKey", "k", "debug", "yes");
+    r = invoke(e, "{}", s);
+    CHECK("settings: a wrong type names the setting",
+          strcmp(error_field(r, "type"), ERR_INVALID_SETTINGS) == 0 && strstr(error_field(r, "message"), "debug"));
+    json_decref(r);
+    json_decref(s);
+    s = json_pack("{s:s, s:b, s:[s], s:{s:s}}", "apiKey", "k", "debug", 1, "tags", "a", "map", "x", "y");
+    r = invoke(e, "{}", s);
+    CHECK("settings: valid values run the code", succeeded(r) && json_array_size(json_object_get(r, "logs")) == 1);
+    json_decref(r);
+    json_decref(s);
+    json_t *numbers = json_pack("[i]", 1);
+    CHECK("settings: an array of numbers is not ARRAY", !settings_type_ok("ARRAY", numbers));
+    json_decref(numbers);
+    engine_free(e);
+    json_decref(decl);
+}
+
+static void *cancel_later(void *arg)
+{
+    usleep(100 * 1000);
+    engine_cancel(arg);
+    return NULL;
+}
+
+static void test_cancel(void)
+{
+    engine *e = load("async function onRequest() { await new Promise(r => setTimeout(r, 3000)) }", NULL, NULL);
+    pthread_t t;
+    pthread_create(&t, NULL, cancel_later, e);
+    json_t *r = invoke(e, "{}", NULL);
+    pthread_join(t, NULL);
+    CHECK("cancel: a waiting run stops early", json_number_value(json_object_get(r, "durationMs")) < 1500);
+    CHECK("cancel: reported as cancelled", r && strcmp(error_field(r, "name"), "CancelledError") == 0);
+    json_decref(r);
+    engine_free(e);
+}
+
+int main(void)
+{
+    test_timeout_and_recovery();
+    test_memory_cap();
+    test_settings();
+    test_cancel();
+    return check_failures ? 1 : 0;
+}
