@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "engine/embed.h"
+#include "engine/fetch.h"
 #include "engine/heap.h"
 #include "engine/jsonout.h"
 #include "engine/lower.h"
@@ -30,6 +31,7 @@
 struct engine {
     heap_state hs;
     duk_context *ctx;
+    fetcher *fetch;        /* outgoing HTTP of the current heap's runs */
     engine_limits limits;
     char *source;          /* kept to reload after a tainted run */
     size_t source_len;
@@ -47,16 +49,32 @@ static duk_ret_t native_now(duk_context *ctx)
     return 1;
 }
 
+/* Evaluates the embedded lodash, which installs itself as the global `_`. */
+static duk_ret_t native_load_lodash(duk_context *ctx)
+{
+    embedded js = embed_lodash();
+    duk_push_string(ctx, "srcfn:lodash");
+    duk_compile_lstring_filename(ctx, 0, js.data, js.len);
+    duk_call(ctx, 0);
+    return 0;
+}
+
 static void native_core_register(duk_context *ctx)
 {
-    duk_push_c_function(ctx, native_now, 0);
-    duk_put_prop_string(ctx, -2, "now");
+    static const duk_function_list_entry funcs[] = {
+        {"now", native_now, 0},
+        {"loadLodash", native_load_lodash, 0},
+        {NULL, NULL, 0},
+    };
+    duk_put_function_list(ctx, -1, funcs);
 }
 
 /* Every native module, in the order they register. */
 static const native_register_fn native_modules[] = {
     native_core_register,
     native_url_register,
+    native_crypto_register,
+    native_fetch_register,
 };
 
 static char *xstrdup(const char *s)
@@ -80,6 +98,8 @@ static void engine_teardown(engine *e)
     if (e->ctx)
         duk_destroy_heap(e->ctx);
     e->ctx = NULL;
+    fetcher_free(e->fetch);
+    e->fetch = NULL;
     e->loaded = 0;
     e->hs.used = 0;
 }
@@ -95,6 +115,16 @@ static int engine_boot(engine *e, char **why)
         return -1;
     }
     duk_context *ctx = e->ctx;
+    e->fetch = fetcher_new();
+    if (!e->fetch) {
+        *why = xstrdup("cannot create the HTTP client");
+        engine_teardown(e);
+        return -1;
+    }
+    duk_push_heap_stash(ctx);
+    duk_push_pointer(ctx, e->fetch);
+    duk_put_prop_string(ctx, -2, "fetcher");
+    duk_pop(ctx);
     duk_push_object(ctx);
     for (size_t i = 0; i < sizeof native_modules / sizeof native_modules[0]; i++)
         native_modules[i](ctx);
@@ -170,8 +200,10 @@ static void push_json(duk_context *ctx, json_t *value)
 static void deadline_start(engine *e)
 {
     e->hs.timed_out = 0;
+    e->hs.timeout_hits = 0;
     e->hs.out_of_memory = 0;
     e->hs.deadline_ns = heap_now_ns() + (int64_t)e->limits.timeout_ms * 1000000;
+    fetcher_set_deadline(e->fetch, e->hs.deadline_ns);
 }
 
 /* --- loading the function --------------------------------------------------------- */
@@ -372,15 +404,18 @@ static const stop_reason *engine_loop(engine *e)
         const stop_reason *why = engine_stopped(e);
         if (why)
             return why;
-        if (delay < 0)
+        int io = fetcher_pending(e->fetch);
+        if (delay < 0 && !io)
             return &stuck;
         long left_ms = (long)((e->hs.deadline_ns - heap_now_ns()) / 1000000) + 1;
-        long wait = (long)delay;
+        long wait = delay < 0 ? WAIT_SLICE_MS : (long)delay;
         if (wait > left_ms)
             wait = left_ms;
         if (wait > WAIT_SLICE_MS)
             wait = WAIT_SLICE_MS;
-        if (wait > 0)
+        if (io)
+            fetcher_wait(e->fetch, ctx, wait);
+        else if (wait > 0)
             sleep_ms(wait);
     }
 }
@@ -388,6 +423,8 @@ static const stop_reason *engine_loop(engine *e)
 static json_t *result_of(engine *e, const stop_reason *stop, double started_ms)
 {
     duk_context *ctx = e->ctx;
+    if (!stop && e->hs.out_of_memory)
+        stop = engine_stopped(e);   /* as in Node.js, running out of memory fails the run */
     e->hs.deadline_ns = 0;
     if (e->hs.out_of_memory)
         e->hs.cap += OOM_REPORT_HEADROOM;   /* room to write the report */
@@ -416,6 +453,7 @@ static json_t *result_of(engine *e, const stop_reason *stop, double started_ms)
         e->tainted = 1;
         e->hs.cap = e->limits.heap_bytes;
     }
+    fetcher_abort_all(e->fetch);
     json_object_set_new(doc, "durationMs", json_real((double)heap_now_ns() / 1e6 - started_ms));
     return doc;
 }

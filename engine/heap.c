@@ -86,7 +86,14 @@ static void heap_fatal(void *udata, const char *msg)
     abort();
 }
 
-/* Called by Duktape every few thousand bytecode instructions. */
+/*
+ * Called by Duktape every few hundred thousand bytecode instructions; once it
+ * answers 1, Duktape throws a RangeError and calls it again before every
+ * instruction until the error has left all JavaScript. We let the second call
+ * pass once: the runtime's own catch handlers (the promise machinery) then
+ * record the first error, which carries the user's line, and the run settles
+ * as rejected; from the next check on, the answer is 1 for good.
+ */
 int engine_timeout_check(void *udata)
 {
     heap_state *st = udata;
@@ -95,7 +102,7 @@ int engine_timeout_check(void *udata)
     if (atomic_load(&st->cancelled) ||
         (st->deadline_ns && heap_now_ns() >= st->deadline_ns)) {
         st->timed_out = 1;
-        return 1;
+        return st->timeout_hits++ == 1 ? 0 : 1;
     }
     return 0;
 }

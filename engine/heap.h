@@ -20,6 +20,7 @@ typedef struct heap_state {
     int64_t deadline_ns;     /* monotonic; 0: none */
     atomic_int cancelled;    /* set from any thread: stop at the next check */
     int timed_out;           /* the hook stopped bytecode (deadline or cancel) */
+    int timeout_hits;        /* checks that found the run over time (see heap.c) */
     int out_of_memory;       /* an allocation was refused */
 } heap_state;
 

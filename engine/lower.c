@@ -153,6 +153,7 @@ static json_t *compiler_run(const char *src, size_t len, const char *filename, c
     duk_context *c = compiler;
     compiler_state.deadline_ns = heap_now_ns() + COMPILER_TIMEOUT_NS;
     compiler_state.timed_out = 0;
+    compiler_state.timeout_hits = 0;
     duk_get_global_string(c, "srcfnLower");
     duk_push_lstring(c, src, len);
     duk_push_string(c, filename);

@@ -10,5 +10,6 @@
 #include "duktape.h"
 
 void native_url_register(duk_context *ctx);
+void native_crypto_register(duk_context *ctx);
 
 #endif

@@ -98,8 +98,11 @@ var driver = {
     clearAllTimers();
     var result = { events: [], objects: [], logs: run.logs, error: null };
     if (override) {
+      /* The line is where the run was when it was stopped, if an error shows it. */
+      var where = err !== undefined ? err : failure ? failure.error
+        : outcome && promiseState(outcome) === 'rejected' ? promiseValue(outcome) : undefined;
       result.error = { type: override.type, name: override.name, message: override.message,
-        line: err === undefined ? null : userLine(err) };
+        line: where === undefined ? null : userLine(where) };
     } else if (failure) {
       result.error = report(failure.error);
     } else if (promiseState(outcome) === 'rejected') {
