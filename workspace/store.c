@@ -1,0 +1,129 @@
+#include "workspace/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Version 1 of the schema; later versions append statements guarded by
+ * PRAGMA user_version. */
+static const char schema_v1[] =
+    "CREATE TABLE IF NOT EXISTS versions ("
+    "  function TEXT NOT NULL, number INTEGER NOT NULL, code TEXT NOT NULL,"
+    "  manifest TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (function, number));"
+    "CREATE TABLE IF NOT EXISTS instances ("
+    "  name TEXT PRIMARY KEY, function TEXT NOT NULL, version INTEGER,"
+    "  token TEXT NOT NULL UNIQUE, settings TEXT NOT NULL, write_key TEXT NOT NULL,"
+    "  endpoint TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS requests ("
+    "  id INTEGER PRIMARY KEY, instance TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  method TEXT NOT NULL, url TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL DEFAULT 0, finished_at INTEGER);"
+    "CREATE INDEX IF NOT EXISTS requests_pending ON requests (state, next_at);"
+    "CREATE TABLE IF NOT EXISTS errors ("
+    "  id INTEGER PRIMARY KEY, instance TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  request TEXT NOT NULL, logs TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL,"
+    "  message TEXT NOT NULL, line INTEGER, attempt INTEGER NOT NULL, final INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS errors_instance ON errors (instance, at);"
+    "CREATE TABLE IF NOT EXISTS outbox ("
+    "  id INTEGER PRIMARY KEY, instance TEXT NOT NULL, kind TEXT NOT NULL,"
+    "  payload TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS captures ("
+    "  id INTEGER PRIMARY KEY, function TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL,"
+    "  headers TEXT NOT NULL, body BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS captures_function ON captures (function, id);";
+
+int64_t store_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int store_exec(sqlite3 *db, const char *sql, char **err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+        return 0;
+    if (err)
+        *err = strdup(msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return -1;
+}
+
+sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "srcfn: store: %s\n  in: %s\n", sqlite3_errmsg(db), sql);
+        return NULL;
+    }
+    return st;
+}
+
+int store_begin(sqlite3 *db)
+{
+    return store_exec(db, "BEGIN IMMEDIATE", NULL);
+}
+
+int store_commit(sqlite3 *db)
+{
+    return store_exec(db, "COMMIT", NULL);
+}
+
+void store_rollback(sqlite3 *db)
+{
+    store_exec(db, "ROLLBACK", NULL);
+}
+
+static char *fmt(const char *a, const char *b)
+{
+    char *s = NULL;
+    if (asprintf(&s, "%s%s", a, b) < 0)
+        abort();
+    return s;
+}
+
+sqlite3 *store_open(const char *root, char **err)
+{
+    char *dir = fmt(root, "/.srcfn");
+    char *path = fmt(dir, "/state.db");
+    sqlite3 *db = NULL;
+    *err = NULL;
+    if (mkdir(dir, 0700) != 0) {
+        struct stat st;
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            *err = fmt("cannot create ", dir);
+    }
+    if (!*err && sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 NULL) != SQLITE_OK) {
+        *err = fmt("cannot open ", path);
+    }
+    if (!*err) {
+        sqlite3_busy_timeout(db, 10000);
+        if (store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                       err) != 0 ||
+            store_exec(db, schema_v1, err) != 0) {
+            char *why = *err;
+            *err = fmt("cannot prepare the workspace database: ", why ? why : "");
+            free(why);
+        }
+    }
+    free(dir);
+    free(path);
+    if (*err) {
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void store_close(sqlite3 *db)
+{
+    sqlite3_close(db);
+}

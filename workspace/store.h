@@ -1,0 +1,40 @@
+/*
+ * store: the workspace's durable state, one SQLite database in WAL mode at
+ * WORKSPACE/.srcfn/state.db. Each table belongs to one module, which owns its
+ * SQL; this file creates the schema and hands out connections.
+ *
+ *   versions   immutable deployed versions of functions   (workspace/deploy.c)
+ *   instances  connected sources                          (workspace/instances.c)
+ *   requests   accepted webhooks, the durable work queue  (webhook/queue.c)
+ *   errors     the error log of failed runs               (webhook/errlog.c)
+ *   outbox     emitted messages awaiting delivery         (webhook/delivery.c)
+ *   captures   requests caught by `srcfn listen`          (webhook/capture.c)
+ *
+ * A connection is used by one thread at a time; open one per thread.
+ * Every write is a transaction; WAL with synchronous=NORMAL makes a commit
+ * survive a crash or kill -9 of srcfn (the operating system still has it).
+ */
+#ifndef SRCFN_STORE_H
+#define SRCFN_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+/* Opens (creating when needed) the database of the workspace at root. */
+sqlite3 *store_open(const char *root, char **err);
+void store_close(sqlite3 *db);
+
+/* Runs SQL without results; returns 0 or -1 (message in *err when err). */
+int store_exec(sqlite3 *db, const char *sql, char **err);
+
+/* Prepares a statement; NULL (and a message on stderr) on failure. */
+sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql);
+
+int store_begin(sqlite3 *db);     /* BEGIN IMMEDIATE */
+int store_commit(sqlite3 *db);
+void store_rollback(sqlite3 *db);
+
+/* Milliseconds since the epoch. */
+int64_t store_now_ms(void);
+
+#endif
