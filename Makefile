@@ -102,7 +102,7 @@ build/asan/srcfn: $(ASAN_OBJ) build/asan/duktape.o
 # --- C unit tests (tests/unit/test-*.c), linked against everything but main ---
 UNIT_SRC  := $(wildcard tests/unit/test-*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
-LIB_ASAN  := $(filter-out build/asan/cli/main.o,$(ASAN_OBJ)) build/asan/duktape.o
+LIB_ASAN  := $(filter-out build/asan/cli/% build/asan/tui/%,$(ASAN_OBJ)) build/asan/duktape.o
 build/asan/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_ASAN)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_ASAN) $(LIBS)
@@ -125,6 +125,6 @@ clean:
 	rm -rf build srcfn
 
 # --- benchmark ------------------------------------------------------------------
-LIB_REL := $(filter-out build/rel/cli/main.o,$(REL_OBJ)) build/rel/duktape.o
+LIB_REL := $(filter-out build/rel/cli/% build/rel/tui/%,$(REL_OBJ)) build/rel/duktape.o
 build/rel/bench-engine: bench/bench-engine.c $(LIB_REL)
 	$(CC) $(BASE) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_REL) $(LIBS)

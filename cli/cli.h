@@ -17,6 +17,18 @@ typedef struct command {
 } command;
 
 int cmd_run(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_new(int argc, char **argv);
+int cmd_deploy(int argc, char **argv);
+int cmd_versions(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_connect(int argc, char **argv);
+int cmd_sources(int argc, char **argv);
+int cmd_disconnect(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_errors(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
+int cmd_captures(int argc, char **argv);
 
 /* Prints "srcfn: <message>" on stderr and returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

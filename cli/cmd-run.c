@@ -1,26 +1,36 @@
 /*
- * srcfn run <function-dir | file.js> [--request FILE] [--settings FILE] [--json]
+ * srcfn run <function-dir | file.js> [--request FILE | --capture ID] [--settings FILE] [--json]
  *
- * Runs onRequest once. The request is --request, else the function's first
- * example, else an empty JSON POST. Settings are --settings, else the request
- * file's "settings". Exit status: 0 the function succeeded, 1 it threw, 2 bad
- * usage or unreadable input.
+ * Runs onRequest once. The request is --request, else the capture ID (what
+ * `srcfn listen` stored; the function is then also looked up by name in the
+ * workspace), else the function's first example, else an empty JSON POST.
+ * Settings are --settings, else the request file's "settings" (for a capture:
+ * the first example's). Exit status: 0 the function succeeded, 1 it threw, 2
+ * bad usage or unreadable input.
  */
 #include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "engine/engine.h"
 #include "engine/jsonout.h"
+#include "webhook/capture.h"
 #include "workspace/funcdir.h"
 #include "workspace/request-file.h"
+#include "workspace/workspace.h"
+
+#define USAGE "usage: srcfn run <function-dir | file.js> [--request FILE | --capture ID] [--settings FILE] [--json]"
 
 typedef struct run_options {
     const char *target;
     const char *request_path;
     const char *settings_path;
+    long long capture;    /* 0: none */
     int json;
 } run_options;
 
@@ -30,6 +40,7 @@ static int parse_options(int argc, char **argv, run_options *o)
         {"request", required_argument, NULL, 'r'},
         {"settings", required_argument, NULL, 's'},
         {"json", no_argument, NULL, 'j'},
+        {"capture", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -41,15 +52,22 @@ static int parse_options(int argc, char **argv, run_options *o)
         case 'r': o->request_path = optarg; break;
         case 's': o->settings_path = optarg; break;
         case 'j': o->json = 1; break;
+        case 'c': {
+            char *end = NULL;
+            o->capture = strtoll(optarg, &end, 10);
+            if (!*optarg || *end || o->capture < 1)
+                return usage_error("run: --capture takes a capture id (see srcfn captures NAME), not \"%s\"", optarg);
+            break;
+        }
         default:
-            return usage_error("run: unknown option \"%s\"\nusage: srcfn run <function-dir | file.js> "
-                               "[--request FILE] [--settings FILE] [--json]", argv[optind - 1]);
+            return usage_error("run: unknown option \"%s\"\n" USAGE, argv[optind - 1]);
         }
     }
     if (optind != argc - 1)
-        return usage_error("run: name one function directory or .js file\nusage: srcfn run "
-                           "<function-dir | file.js> [--request FILE] [--settings FILE] [--json]");
+        return usage_error("run: name one function directory or .js file\n" USAGE);
     o->target = argv[optind];
+    if (o->capture && o->request_path)
+        return usage_error("run: give --request or --capture, not both\n" USAGE);
     return EXIT_OK;
 }
 
@@ -76,6 +94,71 @@ static int load_request(const run_options *o, const funcdir *f, request_file *r)
         return -1;
     }
     return 0;
+}
+
+/* --capture: the target as given when it is a path, else the workspace's
+ * function of that name (malloc'd; NULL: use the target as given). */
+static char *capture_target(const char *target)
+{
+    struct stat st;
+    if (stat(target, &st) == 0)
+        return NULL;
+    char *root = workspace_find(".");
+    char *dir = root ? workspace_function_dir(root, target) : NULL;
+    free(root);
+    return dir;
+}
+
+/* A note on stderr when the capture was made for another function than f. */
+static void note_other_function(json_t *doc, const funcdir *f, long long id)
+{
+    const char *owner = json_string_value(json_object_get(doc, "function"));
+    char *dir = f->dir ? realpath(f->dir, NULL) : NULL;
+    const char *base = dir ? strrchr(dir, '/') : NULL;
+    if (owner && base && strcmp(base + 1, owner) != 0)
+        fprintf(stderr, "srcfn: note: capture %lld was made for %s; running it with %s\n", id, owner, base + 1);
+    free(dir);
+}
+
+/* The request of --capture ID, from the workspace around the current directory. */
+static int load_capture(const run_options *o, const funcdir *f, request_file *r)
+{
+    char *root = workspace_require();
+    if (!root)
+        return -1;
+    char *err = NULL, name[48];
+    json_t *doc = capture_request(root, o->capture, &err);
+    free(root);
+    if (!doc) {
+        usage_error("run: %s", err);
+        free(err);
+        return -1;
+    }
+    note_other_function(doc, f, o->capture);
+    snprintf(name, sizeof name, "capture %lld", o->capture);
+    if (request_file_parse(doc, name, r, &err) != 0) {
+        usage_error("run: %s", err);
+        free(err);
+        request_file_free(r);
+        return -1;
+    }
+    return 0;
+}
+
+/* Settings for a capture: the first example's, else none. */
+static json_t *example_settings(const funcdir *f)
+{
+    char **examples = funcdir_examples(f);
+    request_file ex;
+    char *err = NULL;
+    json_t *settings = NULL;
+    if (examples[0] && request_file_load(examples[0], &ex, &err) == 0) {
+        settings = ex.settings ? json_incref(ex.settings) : NULL;
+        request_file_free(&ex);
+    }
+    free(err);
+    funcdir_free_list(examples);
+    return settings ? settings : json_object();
 }
 
 static json_t *load_settings(const char *path)
@@ -123,20 +206,25 @@ int cmd_run(int argc, char **argv)
 
     funcdir f;
     char *err = NULL;
-    if (funcdir_open(o.target, &f, &err) != 0) {
+    char *target = o.capture ? capture_target(o.target) : NULL;
+    int opened = funcdir_open(target ? target : o.target, &f, &err);
+    free(target);
+    if (opened != 0) {
         usage_error("%s", err);
         free(err);
         return EXIT_USAGE;
     }
     request_file r;
     json_t *settings = NULL;
-    if (load_request(&o, &f, &r) != 0) {
+    if ((o.capture ? load_capture(&o, &f, &r) : load_request(&o, &f, &r)) != 0) {
         funcdir_close(&f);
         return EXIT_USAGE;
     }
     if (o.settings_path) {
         settings = load_settings(o.settings_path);
         status = settings ? EXIT_OK : EXIT_USAGE;
+    } else if (o.capture) {
+        settings = example_settings(&f);
     } else {
         settings = r.settings ? json_incref(r.settings) : json_object();
     }

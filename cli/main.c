@@ -12,6 +12,23 @@
 static const command commands[] = {
     {"run", "run <function-dir | file.js> [--request FILE] [--settings FILE] [--json]",
      "run onRequest once and print what it emitted", cmd_run},
+    {"init", "init [DIR]", "make DIR (default: here) a workspace", cmd_init},
+    {"new", "new NAME [--template T]", "create the function NAME/ from a template", cmd_new},
+    {"deploy", "deploy NAME [--instance I ...]",
+     "Save & Deploy: record a version of NAME and point its instances (all, or those named) at it", cmd_deploy},
+    {"versions", "versions NAME [--json]", "list the versions of a function and the instances running each",
+     cmd_versions},
+    {"rollback", "rollback INSTANCE VERSION", "point one instance at another version of its function",
+     cmd_rollback},
+    {"connect", "connect NAME --instance I [--setting NAME=VALUE ...] [--write-key K] [--endpoint URL]",
+     "connect a source: an instance of NAME with its own settings and webhook URL", cmd_connect},
+    {"sources", "sources [--json]", "list connected instances, their versions and webhook URLs", cmd_sources},
+    {"disconnect", "disconnect INSTANCE", "remove an instance", cmd_disconnect},
+    {"serve", "serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS]",
+     "run every connected instance behind one webhook listener until Ctrl-C", cmd_serve},
+    {"errors", "errors INSTANCE [--json]", "show the error log of a deployed instance, newest first", cmd_errors},
+    {"listen", "listen NAME [--port P] [--bind ADDR]", "capture webhooks for NAME at a local URL (Auto-fill via Webhook)", cmd_listen},
+    {"captures", "captures NAME [--json] [--limit N]", "list the requests captured for NAME, newest first", cmd_captures},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

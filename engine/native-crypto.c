@@ -12,88 +12,48 @@
  * `data`, `key`, `a` and `b` are any Duktape buffer: a plain buffer, an
  * ArrayBuffer, a typed array, a DataView or a Node.js Buffer (the bytes of the
  * view). Results are Node.js Buffer objects (Duktape's Buffer.prototype, which
- * the runtime keeps as its Buffer's prototype). Algorithm names are matched
- * case-insensitively against the names Node.js accepts for them; an unknown
- * one throws Error("Digest method not supported"), Node's message.
+ * the runtime keeps as its Buffer's prototype). Algorithm names are resolved
+ * by OpenSSL as Node.js resolves them; an unknown one throws
+ * Error("Digest method not supported"), Node's message.
  */
 #include "engine/native.h"
 
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-/* Node.js's name (and aliases) -> OpenSSL's name. The first name of each row
- * is the one native.hashes() lists. */
-typedef struct {
-    const char *node;
-    const char *openssl;
-} hash_name;
-
-static const hash_name hash_names[] = {
-    {"md5", "MD5"},
-    {"sha1", "SHA1"},
-    {"sha224", "SHA2-224"},
-    {"sha256", "SHA2-256"},
-    {"sha384", "SHA2-384"},
-    {"sha512", "SHA2-512"},
-    {"sha512-224", "SHA2-512/224"},
-    {"sha512-256", "SHA2-512/256"},
-    {"sha3-224", "SHA3-224"},
-    {"sha3-256", "SHA3-256"},
-    {"sha3-384", "SHA3-384"},
-    {"sha3-512", "SHA3-512"},
-    {"ripemd160", "RIPEMD-160"},
-    {"blake2b512", "BLAKE2B-512"},
-    {"blake2s256", "BLAKE2S-256"},
-    /* aliases Node.js (through OpenSSL) also accepts */
-    {"rsa-md5", "MD5"},
-    {"rsa-sha1", "SHA1"},
-    {"sha-1", "SHA1"},
-    {"rsa-sha224", "SHA2-224"},
-    {"sha-224", "SHA2-224"},
-    {"rsa-sha256", "SHA2-256"},
-    {"sha-256", "SHA2-256"},
-    {"rsa-sha384", "SHA2-384"},
-    {"sha-384", "SHA2-384"},
-    {"rsa-sha512", "SHA2-512"},
-    {"sha-512", "SHA2-512"},
-    {"rsa-sha512/224", "SHA2-512/224"},
-    {"sha512/224", "SHA2-512/224"},
-    {"rsa-sha512/256", "SHA2-512/256"},
-    {"sha512/256", "SHA2-512/256"},
-    {"rsa-sha3-224", "SHA3-224"},
-    {"rsa-sha3-256", "SHA3-256"},
-    {"rsa-sha3-384", "SHA3-384"},
-    {"rsa-sha3-512", "SHA3-512"},
-    {"rsa-ripemd160", "RIPEMD-160"},
-    {"ripemd", "RIPEMD-160"},
-    {"rmd160", "RIPEMD-160"},
+/* What native.hashes() lists: Node.js 20's crypto.getHashes() on OpenSSL 3,
+ * less what this OpenSSL does not provide. Any name OpenSSL knows is accepted
+ * (aliases such as "SHA256" or "sha-256" too), since Node.js resolves names
+ * the same way, through EVP_get_digestbyname. */
+static const char *const listed_hashes[] = {
+    "RSA-MD5", "RSA-RIPEMD160", "RSA-SHA1", "RSA-SHA1-2", "RSA-SHA224", "RSA-SHA256",
+    "RSA-SHA3-224", "RSA-SHA3-256", "RSA-SHA3-384", "RSA-SHA3-512", "RSA-SHA384", "RSA-SHA512",
+    "RSA-SHA512/224", "RSA-SHA512/256", "RSA-SM3", "blake2b512", "blake2s256",
+    "id-rsassa-pkcs1-v1_5-with-sha3-224", "id-rsassa-pkcs1-v1_5-with-sha3-256",
+    "id-rsassa-pkcs1-v1_5-with-sha3-384", "id-rsassa-pkcs1-v1_5-with-sha3-512", "md5",
+    "md5-sha1", "md5WithRSAEncryption", "ripemd", "ripemd160", "ripemd160WithRSA", "rmd160",
+    "sha1", "sha1WithRSAEncryption", "sha224", "sha224WithRSAEncryption", "sha256",
+    "sha256WithRSAEncryption", "sha3-224", "sha3-256", "sha3-384", "sha3-512", "sha384",
+    "sha384WithRSAEncryption", "sha512", "sha512-224", "sha512-224WithRSAEncryption",
+    "sha512-256", "sha512-256WithRSAEncryption", "sha512WithRSAEncryption", "shake128",
+    "shake256", "sm3", "sm3WithRSAEncryption", "ssl3-md5", "ssl3-sha1",
 };
-#define PRIMARY_HASHES 15
 
-/* OpenSSL's name for a Node.js algorithm name, or NULL. */
-static const char *openssl_hash_name(const char *node)
+/* The digest the algorithm argument at idx names; throws when there is none. */
+static const EVP_MD *require_hash(duk_context *ctx, duk_idx_t idx)
 {
-    for (size_t i = 0; i < sizeof hash_names / sizeof hash_names[0]; i++) {
-        if (strcasecmp(node, hash_names[i].node) == 0)
-            return hash_names[i].openssl;
-    }
-    return NULL;
-}
-
-/* The algorithm argument at idx, as OpenSSL names it; throws when unknown. */
-static const char *require_hash(duk_context *ctx, duk_idx_t idx)
-{
-    const char *name = duk_is_string(ctx, idx) ? openssl_hash_name(duk_get_string(ctx, idx)) : NULL;
-    if (!name)
+    const EVP_MD *md = NULL;
+    if (duk_is_string(ctx, idx))
+        md = EVP_get_digestbyname(duk_get_string(ctx, idx));
+    if (!md)
         (void)duk_error(ctx, DUK_ERR_ERROR, "Digest method not supported");
-    return name;
+    return md;
 }
 
 /* The bytes of a buffer argument (empty buffers may have no address). */
@@ -127,12 +87,12 @@ static duk_ret_t openssl_failure(duk_context *ctx, const char *message)
 /* digest(algorithm, data) */
 static duk_ret_t native_digest(duk_context *ctx)
 {
-    const char *alg = require_hash(ctx, 0);
+    const EVP_MD *md = require_hash(ctx, 0);
     size_t len;
     const unsigned char *data = require_bytes(ctx, 1, "data", &len);
     unsigned char out[EVP_MAX_MD_SIZE];
-    size_t out_len = 0;
-    if (!EVP_Q_digest(NULL, alg, NULL, data, len, out, &out_len))
+    unsigned int out_len = 0;
+    if (EVP_MD_get_size(md) > EVP_MAX_MD_SIZE || EVP_Digest(data, len, out, &out_len, md, NULL) != 1)
         return openssl_failure(ctx, "Digest method not supported");
     push_result(ctx, out, out_len);
     return 1;
@@ -141,14 +101,15 @@ static duk_ret_t native_digest(duk_context *ctx)
 /* hmac(algorithm, key, data) */
 static duk_ret_t native_hmac(duk_context *ctx)
 {
-    const char *alg = require_hash(ctx, 0);
+    const EVP_MD *md = require_hash(ctx, 0);
     size_t key_len, len;
     const unsigned char *key = require_bytes(ctx, 1, "key", &key_len);
     const unsigned char *data = require_bytes(ctx, 2, "data", &len);
     unsigned char out[EVP_MAX_MD_SIZE];
     size_t out_len = 0;
-    if (!EVP_Q_mac(NULL, "HMAC", NULL, alg, NULL, key, key_len, data, len, out, sizeof out,
-                   &out_len))
+    const char *name = EVP_MD_get0_name(md);
+    if (!name || !EVP_Q_mac(NULL, "HMAC", NULL, name, NULL, key, key_len, data, len, out,
+                            sizeof out, &out_len))
         return openssl_failure(ctx, "HMAC failed");
     push_result(ctx, out, out_len);
     return 1;
@@ -180,19 +141,20 @@ static duk_ret_t native_timing_safe_equal(duk_context *ctx)
     return 1;
 }
 
-/* hashes(): the primary names whose algorithm this OpenSSL provides. */
+/* hashes(): the listed names whose algorithm this OpenSSL provides. */
 static duk_ret_t native_hashes(duk_context *ctx)
 {
     duk_push_array(ctx);
     duk_uarridx_t n = 0;
-    for (size_t i = 0; i < PRIMARY_HASHES; i++) {
-        EVP_MD *md = EVP_MD_fetch(NULL, hash_names[i].openssl, NULL);
+    for (size_t i = 0; i < sizeof listed_hashes / sizeof listed_hashes[0]; i++) {
+        const EVP_MD *known = EVP_get_digestbyname(listed_hashes[i]);
+        EVP_MD *md = known ? EVP_MD_fetch(NULL, EVP_MD_get0_name(known), NULL) : NULL;
         if (!md) {
             ERR_clear_error();
             continue;
         }
         EVP_MD_free(md);
-        duk_push_string(ctx, hash_names[i].node);
+        duk_push_string(ctx, listed_hashes[i]);
         duk_put_prop_index(ctx, -2, n++);
     }
     return 1;

@@ -6,7 +6,7 @@
 set -eu
 PKGS="build-essential pkg-config duktape-dev libjansson-dev libcurl4-openssl-dev
 libssl-dev libmicrohttpd-dev libncurses-dev libsqlite3-dev nodejs npm
-tmux jq curl wrk procps"
+tmux jq curl wrk procps sqlite3"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -8,6 +8,15 @@
  * where a body is given (415), a well-formed request (400), each answered with
  * a short JSON error body {"error": "..."}; then hands the whole request to
  * the mode's handler.
+ *
+ * Well-formed means: the body, when there is one, is valid UTF-8 and, when its
+ * type is JSON, parses as JSON (any value; an empty body is no body). So a
+ * sender learns at once that its JSON is broken, instead of every run failing
+ * in request.json(); the function never sees a body it cannot parse.
+ * Limits against abuse: a client has SERVER_HEAD_TIMEOUT_S to send a complete
+ * request head (slowloris) and SERVER_BODY_TIMEOUT_S for the body, and
+ * SERVER_IDLE_TIMEOUT_S of silence at any point; a head larger than the
+ * per-connection memory (about 32 KiB) is answered 431 by libmicrohttpd.
  */
 #ifndef SRCFN_SERVER_H
 #define SRCFN_SERVER_H
@@ -16,6 +25,9 @@
 #include <stddef.h>
 
 #define SERVER_MAX_BODY (512u * 1024)
+#define SERVER_HEAD_TIMEOUT_S 10
+#define SERVER_BODY_TIMEOUT_S 60
+#define SERVER_IDLE_TIMEOUT_S 10
 
 typedef struct server server;
 
@@ -26,6 +38,8 @@ typedef struct server_request {
     json_t *headers;       /* object: name -> string, or array of strings when repeated */
     const char *body;      /* NUL-terminated; body_len bytes */
     size_t body_len;
+    json_t *json;          /* the body parsed, when its type is JSON and it is not
+                            * empty (borrowed); else NULL */
 } server_request;
 
 /* Answers a request: sets *status and returns the JSON body to send (owned by
@@ -37,6 +51,16 @@ typedef struct server_options {
     int port;              /* 0: any free port */
     int threads;           /* 0: a default pool */
 } server_options;
+
+/* What a Content-Type names: SERVER_BODY_JSON (application/json or
+ * application/<x>+json), SERVER_BODY_FORM (application/x-www-form-urlencoded),
+ * else SERVER_BODY_OTHER (NULL included). Parameters such as charset are ignored. */
+enum { SERVER_BODY_OTHER, SERVER_BODY_JSON, SERVER_BODY_FORM };
+int server_body_type(const char *content_type);
+
+/* Parses a JSON body as the listener does (any value; integers too large for
+ * 64 bits read as doubles, as JavaScript would); NULL when it is not JSON. */
+json_t *server_parse_json(const char *body, size_t len);
 
 server *server_start(const server_options *opt, server_handler handler, void *ctx, char **err);
 int server_port(const server *s);

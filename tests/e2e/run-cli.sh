@@ -30,7 +30,7 @@ out=$("$SRCFN" run templates/default 2>&1); rc=$?
 expect_eq "run: human output exits 0" "$rc" 0
 case "$out" in *"ok: onRequest succeeded"*"events (1)"*'"event": "Order Completed"'*"objects (2)"*"console (1)"*) pass "run: human output sections";; *) fail "run: human output sections" "$out";; esac
 
-out=$("$SRCFN" run templates/default --request templates/default/examples/missing-user.json 2>&1); rc=$?
+out=$("$SRCFN" run templates/default --request templates/default/examples/03-missing-user.json 2>&1); rc=$?
 expect_eq "run: a thrown error exits 1" "$rc" 1
 case "$out" in *"error: Message Rejected: ValidationError: user.id is missing from the body"*"handler.js:23"*) pass "run: human error line";; *) fail "run: human error line" "$out";; esac
 

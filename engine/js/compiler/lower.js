@@ -448,11 +448,19 @@ function lowerSource(source, filename) {
   return { code: code, lines: lineTable(out.map, code.split('\n').length) };
 }
 
+/* JSON text for lower.c: non-ASCII escaped, because Duktape writes a
+ * surrogate pair as two CESU-8 sequences, which are not UTF-8. */
+function asciiJson(value) {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, function (c) {
+    return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
+  });
+}
+
 function srcfnLower(source, filename) {
   try {
-    return JSON.stringify(lowerSource(source, filename));
+    return asciiJson(lowerSource(source, filename));
   } catch (e) {
-    if (e instanceof SrcfnSyntaxError) return JSON.stringify({ error: e.message, line: e.line });
+    if (e instanceof SrcfnSyntaxError) return asciiJson({ error: e.message, line: e.line });
     throw e;
   }
 }

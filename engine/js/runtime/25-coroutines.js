@@ -34,10 +34,12 @@ function asyncFunction(body) {
       try {
         out = Thread.resume(co.thread, value, isError);
       } catch (e) {
+        co.thread = null;
         reject(e);
         return;
       }
       if (co.done) {
+        co.thread = null;   /* breaks thread -> closure -> co -> thread, so refcounting frees it */
         resolve(out);
         return;
       }

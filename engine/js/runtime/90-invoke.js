@@ -46,6 +46,14 @@ function report(e) {
   };
 }
 
+/* JSON text for engine.c: non-ASCII escaped, because Duktape writes a
+ * surrogate pair as two CESU-8 sequences, which are not UTF-8. */
+function asciiJson(value) {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, function (c) {
+    return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
+  });
+}
+
 function settle(value) {
   outcome = Promise.resolve(value);
   outcome.then(null, function () {});   /* the driver handles it: not "unhandled" */
@@ -112,9 +120,9 @@ var driver = {
       result.objects = run.objects;
     }
     try {
-      return JSON.stringify(result);
+      return asciiJson(result);
     } catch (e) {
-      return JSON.stringify({ events: [], objects: [], logs: run.logs, error: report(e) });
+      return asciiJson({ events: [], objects: [], logs: run.logs, error: report(e) });
     }
   }
 };

@@ -1,0 +1,85 @@
+/*
+ * srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS]
+ *
+ * Runs every connected instance of the workspace behind one listener at
+ * http://ADDR:P/hooks/<token> (127.0.0.1 and $SRCFN_PORT or 8720 by default;
+ * port 0 picks a free one) until SIGINT or SIGTERM. Status lines go to
+ * stderr; stdout is left to delivery's endpoint "-". Exit status 0 after a
+ * clean stop, 1 when it cannot start, 2 bad usage.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "webhook/serve.h"
+#include "workspace/instances.h"
+#include "workspace/workspace.h"
+
+#define SERVE_USAGE "usage: srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS]"
+
+/* A whole number in [min, max]; -1 otherwise. */
+static long number(const char *s, long min, long max)
+{
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < min || v > max)
+        return -1;
+    return v;
+}
+
+static int parse_options(int argc, char **argv, serve_options *o)
+{
+    static const struct option longopts[] = {
+        {"port", required_argument, NULL, 'p'},
+        {"bind", required_argument, NULL, 'b'},
+        {"workers", required_argument, NULL, 'w'},
+        {"retry-base-ms", required_argument, NULL, 'r'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->port = instance_serve_port();
+    opterr = 0;
+    optind = 1;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p':
+            if ((v = number(optarg, 0, 65535)) < 0)
+                return usage_error("serve: --port takes a port number (0..65535, 0: any free port)");
+            o->port = (int)v;
+            break;
+        case 'b': o->bind = optarg; break;
+        case 'w':
+            if ((v = number(optarg, 1, 64)) < 0)
+                return usage_error("serve: --workers takes a number from 1 to 64");
+            o->workers = (int)v;
+            break;
+        case 'r':
+            if ((v = number(optarg, 1, 3600 * 1000)) < 0)
+                return usage_error("serve: --retry-base-ms takes milliseconds (1..3600000)");
+            o->retry_base_ms = (int)v;
+            break;
+        default:
+            return usage_error("serve: unknown option \"%s\"\n" SERVE_USAGE, argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return usage_error("serve: takes no arguments\n" SERVE_USAGE);
+    return EXIT_OK;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    serve_options o;
+    int status = parse_options(argc, argv, &o);
+    if (status != EXIT_OK)
+        return status;
+    char *root = workspace_require();
+    if (!root)
+        return EXIT_USAGE;
+    status = serve_run(root, &o) == 0 ? EXIT_OK : EXIT_FAILED;
+    free(root);
+    return status;
+}

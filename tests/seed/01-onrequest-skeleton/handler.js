@@ -1,0 +1,3 @@
+async function onRequest(request, settings) {
+  // Process incoming data
+}

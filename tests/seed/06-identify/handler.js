@@ -1,0 +1,8 @@
+async function onRequest(request, settings) {
+  Segment.identify({
+    userId: 'user_id',
+    traits: {
+      name: 'Jane Hopper'
+    }
+  })
+}

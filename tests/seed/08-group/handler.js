@@ -1,0 +1,8 @@
+async function onRequest(request, settings) {
+  Segment.group({
+    groupId: 'group_id',
+    traits: {
+      name: 'Clearbit'
+    }
+  })
+}

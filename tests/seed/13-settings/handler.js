@@ -1,0 +1,4 @@
+async function onRequest(request, settings) {
+  const apiKey = settings.apiKey
+  //=> "super_secret_string"
+}

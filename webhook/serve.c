@@ -1,0 +1,339 @@
+/*
+ * serve: `srcfn serve`, the deployed mode (see serve.h).
+ *
+ * Start order: lock the workspace, registry, recovery of the queue, delivery,
+ * workers (fed with the recovered requests first), listener. Stop order is the
+ * reverse, so nothing is accepted that no worker will see and no worker
+ * notifies a stopped delivery.
+ *
+ * The main thread only waits for signals (blocked in every thread, taken with
+ * sigtimedwait) and polls the registry every POLL_MS.
+ *
+ * Invariants: a request is answered 200 only after its INSERT committed; the
+ * listener threads borrow store connections from a pool (one thread at a
+ * time per connection), and every connection is closed at stop.
+ */
+#include "webhook/serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "webhook/delivery.h"
+#include "webhook/queue.h"
+#include "webhook/registry.h"
+#include "webhook/server.h"
+#include "webhook/workers.h"
+#include "workspace/store.h"
+
+#define POLL_MS 300
+#define HOOK_PREFIX "/hooks/"
+
+typedef struct db_pool {
+    pthread_mutex_t lock;
+    queue_db **free;
+    size_t n, cap;
+} db_pool;
+
+typedef struct serve {
+    const char *root;
+    registry *reg;
+    workers *workers;
+    db_pool pool;
+} serve;
+
+static char *xstrdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        abort();
+    return d;
+}
+
+/* --- store connections for the listener threads -------------------------------------------------- */
+
+static queue_db *pool_get(serve *sv, char **err)
+{
+    pthread_mutex_lock(&sv->pool.lock);
+    queue_db *q = sv->pool.n ? sv->pool.free[--sv->pool.n] : NULL;
+    pthread_mutex_unlock(&sv->pool.lock);
+    return q ? q : queue_open(sv->root, err);
+}
+
+static void pool_put(serve *sv, queue_db *q)
+{
+    pthread_mutex_lock(&sv->pool.lock);
+    if (sv->pool.n == sv->pool.cap) {
+        sv->pool.cap = sv->pool.cap ? sv->pool.cap * 2 : 8;
+        sv->pool.free = realloc(sv->pool.free, sv->pool.cap * sizeof *sv->pool.free);
+        if (!sv->pool.free)
+            abort();
+    }
+    sv->pool.free[sv->pool.n++] = q;
+    pthread_mutex_unlock(&sv->pool.lock);
+}
+
+static void pool_close(serve *sv)
+{
+    for (size_t i = 0; i < sv->pool.n; i++)
+        queue_close(sv->pool.free[i]);
+    free(sv->pool.free);
+    pthread_mutex_destroy(&sv->pool.lock);
+}
+
+/* --- the webhook handler -------------------------------------------------------------------------- */
+
+static json_t *refusal(int *status, int code, const char *message)
+{
+    *status = code;
+    return json_pack("{s:s}", "error", message);
+}
+
+/* The token of /hooks/<token> (a trailing slash allowed), or NULL. */
+static char *path_token(const char *path)
+{
+    size_t prefix = strlen(HOOK_PREFIX);
+    if (strncmp(path, HOOK_PREFIX, prefix) != 0)
+        return NULL;
+    const char *t = path + prefix;
+    size_t len = strcspn(t, "/");
+    if (len == 0 || (t[len] == '/' && t[len + 1] != '\0'))
+        return NULL;
+    return strndup(t, len);
+}
+
+/* The instance a token names, refreshing the registry once on a miss (an
+ * instance connected a moment ago). Takes a snapshot reference in *snap. */
+static const instance_row *find_instance(serve *sv, const char *token, registry_snap **snap)
+{
+    *snap = registry_get(sv->reg);
+    const instance_row *inst = registry_by_token(*snap, token);
+    if (inst)
+        return inst;
+    registry_put(*snap);
+    registry_refresh_soon(sv->reg);
+    *snap = registry_get(sv->reg);
+    return registry_by_token(*snap, token);
+}
+
+static char *function_url(const char *query)
+{
+    char *url = NULL;
+    if (asprintf(&url, "%s%s%s", ENGINE_DEFAULT_URL, *query ? "?" : "", query) < 0)
+        abort();
+    return url;
+}
+
+/* Stores the request; on success hands it to the workers and returns its id. */
+static int64_t accept_request(serve *sv, const instance_row *inst, const server_request *req)
+{
+    queued_request *r = calloc(1, sizeof *r);
+    if (!r)
+        abort();
+    r->instance = xstrdup(inst->name);
+    r->received_at = store_now_ms();
+    r->method = xstrdup(req->method);
+    r->url = function_url(req->query);
+    r->headers = json_incref(req->headers);
+    r->body = malloc(req->body_len + 1);
+    if (!r->body)
+        abort();
+    memcpy(r->body, req->body, req->body_len + 1);
+    r->body_len = req->body_len;
+    char *err = NULL;
+    queue_db *q = pool_get(sv, &err);
+    int64_t id = q ? queue_insert(q, r, &err) : -1;
+    if (q)
+        pool_put(sv, q);
+    if (id < 0) {
+        fprintf(stderr, "srcfn serve: %s: cannot store a request: %s\n", inst->name, err ? err : "?");
+        free(err);
+        queued_request_free(r);
+        free(r);
+        return -1;
+    }
+    r->id = id;
+    workers_submit(sv->workers, id, inst->name, 0, r, json_incref(req->json));
+    return id;
+}
+
+static json_t *on_webhook(void *ctx, const server_request *req, int *status)
+{
+    serve *sv = ctx;
+    char *token = path_token(req->path);
+    if (!token)
+        return refusal(status, 404, "not found: webhook URLs are /hooks/<token>");
+    registry_snap *snap = NULL;
+    const instance_row *inst = find_instance(sv, token, &snap);
+    free(token);
+    json_t *reply;
+    if (!inst) {
+        reply = refusal(status, 404, "no connected source has this webhook URL");
+    } else if (inst->version <= 0) {
+        reply = refusal(status, 503, "this source has no deployed version yet");
+    } else {
+        int64_t id = accept_request(sv, inst, req);
+        if (id < 0) {
+            reply = refusal(status, 503, "the request could not be stored; try again");
+        } else {
+            *status = 200;
+            reply = json_pack("{s:b, s:I}", "ok", 1, "id", (json_int_t)id);
+        }
+    }
+    registry_put(snap);
+    return reply;
+}
+
+/* --- start and stop --------------------------------------------------------------------------------- */
+
+/* Holds .srcfn/serve.lock for the life of the process; -1 when another
+ * server holds it. */
+static int lock_workspace(const char *root)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/.srcfn/serve.lock", root) < 0)
+        abort();
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    free(path);
+    if (fd < 0) {
+        fprintf(stderr, "srcfn serve: cannot open .srcfn/serve.lock: %s\n", strerror(errno));
+        return -1;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "srcfn serve: another srcfn serve is running for this workspace\n");
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void on_recovered(void *ctx, int64_t id, const char *instance, int64_t next_at)
+{
+    serve *sv = ctx;
+    workers_submit(sv->workers, id, instance, next_at, NULL, NULL);
+}
+
+static int recover(serve *sv)
+{
+    char *err = NULL;
+    queue_db *q = queue_open(sv->root, &err);
+    long n = q ? queue_recover(q, on_recovered, sv, &err) : -1;
+    queue_close(q);
+    if (n < 0) {
+        fprintf(stderr, "srcfn serve: cannot read the queue: %s\n", err ? err : "?");
+        free(err);
+        return -1;
+    }
+    if (n > 0)
+        fprintf(stderr, "srcfn serve: resuming %ld request%s accepted earlier\n", n, n == 1 ? "" : "s");
+    return 0;
+}
+
+static void print_instances(const serve_options *opt, int port, registry *reg)
+{
+    const char *host = opt->bind ? opt->bind : "127.0.0.1";
+    int v6 = strchr(host, ':') != NULL;
+    fprintf(stderr, "srcfn serve: listening on http://%s%s%s:%d\n", v6 ? "[" : "", host, v6 ? "]" : "", port);
+    registry_snap *s = registry_get(reg);
+    for (size_t i = 0; i < s->n; i++) {
+        const instance_row *r = &s->rows[i];
+        fprintf(stderr, "  %s (%s v%d)  http://%s%s%s:%d/hooks/%s\n", r->name, r->function, r->version,
+                v6 ? "[" : "", host, v6 ? "]" : "", port, r->token);
+    }
+    if (s->n == 0)
+        fprintf(stderr, "  no sources are connected yet (srcfn connect); they are picked up as they come\n");
+    registry_put(s);
+}
+
+/* Waits for SIGINT/SIGTERM, refreshing the registry every POLL_MS. */
+static void wait_for_signal(registry *reg, const sigset_t *signals)
+{
+    struct timespec poll = {0, POLL_MS * 1000000L};
+    for (;;) {
+        int sig = sigtimedwait(signals, NULL, &poll);
+        if (sig == SIGINT || sig == SIGTERM)
+            return;
+        char *err = NULL;
+        int changed = registry_refresh(reg, &err);
+        if (changed < 0) {
+            fprintf(stderr, "srcfn serve: cannot reload instances: %s\n", err ? err : "?");
+            free(err);
+        } else if (changed > 0) {
+            fprintf(stderr, "srcfn serve: instances changed: reloaded\n");
+        }
+    }
+}
+
+/* Blocks SIGINT and SIGTERM in this thread and every thread started after. */
+static void block_signals(sigset_t *signals)
+{
+    sigemptyset(signals);
+    sigaddset(signals, SIGINT);
+    sigaddset(signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static int start_all(serve *sv, const serve_options *opt, delivery **d, server **srv)
+{
+    char *err = NULL;
+    delivery_options dopt = {0};
+    *d = delivery_start(sv->root, &dopt, &err);
+    if (*d) {
+        workers_options wopt = {opt->workers, opt->retry_base_ms};
+        sv->workers = workers_start(sv->root, sv->reg, *d, &wopt, &err);
+    }
+    if (sv->workers && recover(sv) == 0) {
+        server_options so = {opt->bind, opt->port, opt->threads};
+        *srv = server_start(&so, on_webhook, sv, &err);
+    }
+    if (*srv)
+        return 0;
+    if (err)
+        fprintf(stderr, "srcfn serve: %s\n", err);
+    free(err);
+    return -1;
+}
+
+int serve_run(const char *root, const serve_options *opt)
+{
+    sigset_t signals;
+    block_signals(&signals);
+    int lock = lock_workspace(root);
+    if (lock < 0)
+        return 1;
+    serve sv = {.root = root};
+    pthread_mutex_init(&sv.pool.lock, NULL);
+    char *err = NULL;
+    sv.reg = registry_open(root, &err);
+    delivery *d = NULL;
+    server *srv = NULL;
+    int status = 1;
+    if (!sv.reg) {
+        fprintf(stderr, "srcfn serve: %s\n", err ? err : "cannot open the workspace");
+        free(err);
+    } else if (start_all(&sv, opt, &d, &srv) == 0) {
+        print_instances(opt, server_port(srv), sv.reg);
+        wait_for_signal(sv.reg, &signals);
+        fprintf(stderr, "srcfn serve: stopping: finishing runs in progress\n");
+        status = 0;
+    }
+    server_stop(srv);
+    workers_stop(sv.workers);
+    if (d)
+        delivery_stop(d);
+    pool_close(&sv);
+    registry_close(sv.reg);
+    close(lock);
+    if (status == 0)
+        fprintf(stderr, "srcfn serve: stopped\n");
+    return status;
+}
