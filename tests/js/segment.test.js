@@ -88,8 +88,11 @@ if (HAS_SEGMENT) {
     rejects(function () { Segment.track({ event: 'E' }); }, ValidationError, ONE_OF, 'track without ids');
     rejects(function () { Segment.track({}); }, ValidationError, 'event is required but not defined', 'event is checked first');
     rejects(function () { Segment.identify({ userId: '', anonymousId: null }); }, ValidationError, ONE_OF, 'identify');
-    rejects(function () { Segment.page({ anonymousId: 0 }); }, ValidationError, ONE_OF, 'page');
-    rejects(function () { Segment.screen({}); }, ValidationError, ONE_OF, 'screen');
+    rejects(function () { Segment.alias({ previousId: 'p' }); }, ValidationError, ONE_OF, 'alias without ids');
+    // page, screen and group run without ids, as the seed's own samples do.
+    eq(Segment.page({ anonymousId: 0, name: 'Home' }), { type: 'page', name: 'Home' }, 'page without ids');
+    eq(Segment.screen({}), { type: 'screen' }, 'screen without ids');
+    eq(Segment.group({ groupId: 'g' }), { type: 'group', groupId: 'g' }, 'group without ids');
     rejects(function () { Segment.group({ userId: 'u' }); }, ValidationError, 'groupId is required but not defined', 'group');
     rejects(function () { Segment.alias({ userId: 'u' }); }, ValidationError, 'previousId is required but not defined', 'alias');
     rejects(function () { Segment.set({ id: 'x' }); }, ValidationError, 'collection is required but not defined', 'set collection');
@@ -103,7 +106,7 @@ if (HAS_SEGMENT) {
     ok(e instanceof Error, 'instanceof Error');
     ok(/^ValidationError: event is required but not defined\n/.test(e.stack), 'stack: ' + e.stack);
     if (PRIVATE) eq(errorType(e), 'Message Rejected', 'type');
-    if (PRIVATE) eq(run.events.length, 10, 'failed calls append nothing');
+    if (PRIVATE) eq(run.events.length, 13, 'failed calls append nothing');
   })();
 
   if (PRIVATE) run = savedRun;

@@ -128,7 +128,27 @@ function Lowering(source) {
   this.s = new MagicString(source);
   this.nextTemp = 0;
   this.temps = [];      /* [{fn, names}] in order of first use */
+  this.opened = {};     /* offsets where a rewrite now starts with '(' */
+  this.statements = []; /* expression statements, for guardStatements() */
+  this.callLines = {};  /* last line of a multi-line call -> its first line */
 }
+
+/* Inserts text that starts with '(' before the expression at pos. */
+Lowering.prototype.open = function (pos, text) {
+  this.s.prependRight(pos, text);
+  this.opened[pos] = true;
+};
+
+/* A statement that now starts with '(' would continue the previous line when
+ * that line has no semicolon (`f()` newline `(a...)` is a call): give each
+ * such statement a leading ';'. Runs after the walk, so the ';' lands before
+ * every other insertion at that offset. */
+Lowering.prototype.guardStatements = function () {
+  var s = this.s, opened = this.opened;
+  this.statements.forEach(function (st) {
+    if (opened[st.start]) s.prependRight(st.start, ';');
+  });
+};
 
 /* A fresh variable declared at the top of the function that holds `node`. */
 Lowering.prototype.temp = function (node) {
@@ -173,16 +193,24 @@ Lowering.prototype.visit = function (node) {
 var VISITORS = {
   ChainExpression: function () { /* handled at each optional link below */ },
 
+  ExpressionStatement: function (node) { this.statements.push(node); },
+
+  ObjectExpression: function (node) { this.objectSpread(node); },
+
   MemberExpression: function (node) {
     if (node.optional) this.optionalLink(node, node.object);
   },
 
   CallExpression: function (node) {
+    this.noteCallLines(node);
     this.wrapSpreads(node.arguments);
     if (node.optional) this.optionalCall(node);
   },
 
-  NewExpression: function (node) { this.wrapSpreads(node.arguments); },
+  NewExpression: function (node) {
+    this.noteCallLines(node);
+    this.wrapSpreads(node.arguments);
+  },
 
   ArrayExpression: function (node) { this.wrapSpreads(node.elements); },
 
@@ -190,7 +218,7 @@ var VISITORS = {
     if (node.operator !== '??') return;
     var t = this.temp(node);
     var op = findToken(this.source, node.left.end, '??');
-    this.s.prependRight(node.left.start, '((' + t + ' = ');
+    this.open(node.left.start, '((' + t + ' = ');
     this.s.overwrite(op, op + 2, ') != null ? ' + t + ' :');
     this.s.appendLeft(node.right.end, ')');
   },
@@ -247,6 +275,39 @@ var VISITORS = {
   ArrowFunctionExpression: function (node) { this.coroutine(node); }
 };
 
+/* Duktape puts a call on the line of its closing parenthesis, V8 on the line
+ * where it starts; remember which, so errors name the line Node.js would. */
+Lowering.prototype.noteCallLines = function (node) {
+  var first = node.loc.start.line, last = node.loc.end.line;
+  if (first < last && !(this.callLines[last] <= first)) this.callLines[last] = first;
+};
+
+/* { a, ...b, c } => Object.assign({}, { a }, b, { c }): buble's own object
+ * spread emits invalid code next to computed keys. Line breaks between
+ * properties are kept so lines still match. */
+Lowering.prototype.objectSpread = function (node) {
+  var props = node.properties, s = this.s, src = this.source;
+  if (!props.some(function (p) { return p.type === 'SpreadElement'; })) return;
+  var out = 'Object.assign({}', group = null;
+  var prevEnd = node.start + 1;
+  for (var i = 0; i < props.length; i++) {
+    var p = props[i];
+    var breaks = src.slice(prevEnd, p.start).replace(/[^\n]/g, '');
+    if (p.type === 'SpreadElement') {
+      if (group !== null) { out += '}'; group = null; }
+      out += ', ' + breaks + s.slice(p.argument.start, p.argument.end);
+    } else {
+      out += group === null ? ', {' + breaks : ', ' + breaks;
+      group = true;
+      out += s.slice(p.start, p.end);
+    }
+    prevEnd = p.end;
+  }
+  if (group !== null) out += '}';
+  out += src.slice(prevEnd, node.end).replace(/[^\n]/g, '') + ')';
+  s.overwrite(node.start, node.end, out);
+};
+
 /* `...x` becomes `...__srcfn_spread(x)`: buble spreads with concat/apply,
  * which only knows arrays; the helper turns any iterable into one. */
 Lowering.prototype.wrapSpreads = function (list) {
@@ -276,7 +337,7 @@ function shortCircuitEnd(node) {
 Lowering.prototype.optionalLink = function (node, object) {
   var t = this.temp(node);
   var q = findToken(this.source, object.end, '?.');
-  this.s.prependRight(object.start, '((' + t + ' = ');
+  this.open(object.start, '((' + t + ' = ');
   this.s.appendLeft(object.end, ') == null ? void 0 : ' + t);
   this.s.overwrite(q, q + 2, node.computed ? '' : '.');
   this.s.appendLeft(shortCircuitEnd(node), ')');
@@ -292,12 +353,12 @@ Lowering.prototype.optionalCall = function (node) {
   if (callee.type === 'MemberExpression' && !callee.optional && callee.object.type !== 'Super' &&
       !hasOptionalLink(callee.object)) {
     var r = this.temp(node);
-    this.s.prependRight(callee.object.start, '((' + r + ' = ');
+    this.open(callee.object.start, '((' + r + ' = ');
     this.s.appendLeft(callee.object.end, ', ' + t + ' = ' + r);
     this.s.appendLeft(callee.end, ') == null ? void 0 : ' + t + '.call(' + r);
     this.s.overwrite(q, paren + 1, node.arguments.length ? ', ' : '');
   } else {
-    this.s.prependRight(callee.start, '((' + t + ' = ');
+    this.open(callee.start, '((' + t + ' = ');
     this.s.appendLeft(callee.end, ') == null ? void 0 : ' + t);
     this.s.overwrite(q, paren, '');
   }
@@ -336,7 +397,7 @@ Lowering.prototype.logicalAssignment = function (node, op) {
   }
   var at = findToken(this.source, left.end, op);
   var test = op === '??=' ? ' != null ? ' + target + ' : (' : op === '||=' ? ' || (' : ' && (';
-  s.prependRight(left.start, '(');
+  this.open(left.start, '(');
   s.overwrite(at, at + 3, test + target + ' =');
   s.appendLeft(node.right.end, '))');
 };
@@ -424,7 +485,7 @@ function lowerSource(source, filename) {
   try {
     ast = acorn.parse(source, {
       ecmaVersion: 2022, sourceType: 'script', allowHashBang: true,
-      allowReturnOutsideFunction: false, preserveParens: true
+      allowReturnOutsideFunction: false, preserveParens: true, locations: true
     });
   } catch (e) {
     if (e.loc) throw new SrcfnSyntaxError(e.message, e.loc.line);
@@ -434,6 +495,7 @@ function lowerSource(source, filename) {
   var pass = new Lowering(source);
   if (source.slice(0, 2) === '#!') pass.s.overwrite(0, 2, '//');
   walk(ast, null, function (node) { pass.visit(node); });
+  pass.guardStatements();
   pass.declareTemps();
   var intermediate = pass.s.toString();
   var out;
@@ -445,7 +507,10 @@ function lowerSource(source, filename) {
       (line ? ' (' + line + ':' + e.loc.column + ')' : ''), line);
   }
   var code = out.code;
-  return { code: code, lines: lineTable(out.map, code.split('\n').length) };
+  var lines = lineTable(out.map, code.split('\n').length).map(function (line) {
+    return pass.callLines[line] || line;
+  });
+  return { code: code, lines: lines };
 }
 
 /* JSON text for lower.c: non-ASCII escaped, because Duktape writes a

@@ -21,6 +21,11 @@
  * 'event')"), a Bad Request; other non-objects are read like objects, so they
  * fail validation (Message Rejected).
  * Events go to run.events, objects to run.objects (see 40-console.js).
+ *
+ * One deliberate departure from Segment's runtime: page, screen and group do
+ * not require userId or anonymousId. The seed's own samples of those calls
+ * omit both and must run as the page shows them, and the contract lets the
+ * seed win where the two disagree. identify, track and alias keep the rule.
  */
 
 function firstField(d, name) {
@@ -63,8 +68,11 @@ function mergeCopy(value, seen) {
   return copy;
 }
 
+/* The calls whose messages need a userId or an anonymousId. */
+var NEEDS_IDENTITY = { identify: true, track: true, alias: true };
+
 function addCommon(msg, d) {
-  if (!firstField(d, 'userId') && !d.anonymousId) {
+  if (NEEDS_IDENTITY[msg.type] && !firstField(d, 'userId') && !d.anonymousId) {
     throw new ValidationError('One of userId,anonymousId is required but not defined');
   }
   var fields = ['userId', 'anonymousId', 'context', 'integrations', 'messageId', 'sentAt', 'timestamp'], i, v;
