@@ -163,3 +163,22 @@ if (PRIVATE) {
     eq(errorType(null), 'Bad Request', 'null');
   })();
 }
+
+// Stack traces name the user's own lines, not the lowered code's, and hide
+// srcfn's runtime frames. (Lines below are this file's own.)
+async function stackLineCheck() {
+  const { a = 1 } = {};
+  await null;
+  throw new RangeError(`line check ${a}`);
+}
+async function onRequest() {
+  let stack = '';
+  try { await stackLineCheck(); } catch (e) { stack = e.stack; }
+  const frame = /\(errors\.test\.js:(\d+)\)/.exec(stack);
+  if (!frame) throw new Error('no user frame in ' + stack);
+  if (/srcfn:runtime/.test(stack)) throw new Error('runtime frames shown: ' + stack);
+  if (Number(frame[1]) !== thrownLineOf()) throw new Error(`stack names line ${frame[1]}, want ${thrownLineOf()}: ${stack}`);
+}
+function thrownLineOf() {
+  return 172;
+}

@@ -96,6 +96,18 @@ function blamedFrame(info) {
   return null;
 }
 
+/* How frames read in a `stack`: 90-invoke.js installs a mapper that names the
+ * user's own lines (not those of the lowered code) and hides runtime frames. */
+var stackFrames = function (frames) { return frames; };
+function setStackFrames(mapper) { stackFrames = mapper; }
+
+/* A native stack text with its frames passed through stackFrames. */
+function mappedNativeStack(text) {
+  var lines = String(text).split('\n'), i = 0;
+  while (i < lines.length && !/^ {4}at /.test(lines[i])) i++;
+  return lines.slice(0, i).concat(stackFrames(lines.slice(i))).join('\n');
+}
+
 function defineHidden(obj, key, value) {
   Object.defineProperty(obj, key, {
     value: value, writable: true, enumerable: false, configurable: true
@@ -114,7 +126,8 @@ function hasInfo(obj) {
     Object.defineProperty(NativeError.prototype, key, {
       get: function () {
         if (hasInfo(this)) return compute(this, this[ERROR_INFO]);
-        return native ? native.get.call(this) : undefined;
+        if (!native) return undefined;
+        return key === 'stack' ? mappedNativeStack(native.get.call(this)) : native.get.call(this);
       },
       set: function (value) {
         /* Like V8 (and Duktape's own setter): an own data property. */
@@ -124,7 +137,7 @@ function hasInfo(obj) {
     });
   }
   accessor('stack', function (self, info) {
-    var frames = framesOf(info);
+    var frames = stackFrames(framesOf(info));
     var text = errorHeader(self) + (frames.length ? '\n' + frames.join('\n') : '');
     defineHidden(self, 'stack', text);     /* composed once, as V8 does */
     return text;

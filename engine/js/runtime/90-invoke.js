@@ -25,12 +25,25 @@ function userLineOf(generated) {
   return mapped > 0 ? mapped : generated;
 }
 
-/* The first frame of the user's file in a Duktape stack trace. */
+/* Stack frames as users read them: their own lines, no runtime internals. */
+setStackFrames(function (frames) {
+  var out = [];
+  for (var i = 0; i < frames.length; i++) {
+    var f = frames[i];
+    if (/\(srcfn:[^()]*\)/.test(f) || /\) internal$/.test(f)) continue;
+    out.push(f.replace(/\(([^()]*):(\d+)\)/, function (all, file, n) {
+      return file === userFile ? '(' + file + ':' + userLineOf(Number(n)) + ')' : all;
+    }));
+  }
+  return out;
+});
+
+/* The first frame of the user's file in a stack trace (already mapped). */
 function userLine(e) {
   var stack = e && typeof e === 'object' ? String(e.stack || '') : '';
   var re = /\(([^()]*):(\d+)\)/g, m;
   while ((m = re.exec(stack)) !== null) {
-    if (m[1] === userFile) return userLineOf(Number(m[2]));
+    if (m[1] === userFile) return Number(m[2]);
   }
   if (e && e.fileName === userFile && e.lineNumber > 0) return userLineOf(e.lineNumber);
   return null;
