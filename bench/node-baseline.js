@@ -52,5 +52,17 @@ async function main() {
   console.log(`node.warm_invocation ${warmUs.toFixed(1)} us`);
   console.log(`node.cold_start ${coldMs.toFixed(2)} ms`);
   console.log(`node.process_heap ${heapMb.toFixed(2)} MB`);
+
+  // fetch round trips to a loopback server, sequential, as library.fetch_round_trip
+  const http = require('http');
+  const server = http.createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"ok":true}'); });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${server.address().port}/x`;
+  for (let i = 0; i < 50; i++) await (await fetch(url)).json();
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < 200; i++) await (await fetch(url)).json();
+  const fetchUs = Number(process.hrtime.bigint() - t0) / 1e3 / 200;
+  console.log(`node.fetch_round_trip ${fetchUs.toFixed(1)} us`);
+  server.close();
 }
 main();

@@ -15,4 +15,5 @@ if command -v node >/dev/null 2>&1; then
   echo "ratio.warm_invocation (node/srcfn, >1: srcfn faster) $(ratio "$(fig "$ours" engine.warm_invocation)" "$(fig "$base" node.warm_invocation)")"
   echo "ratio.cold_start (node/srcfn, >1: srcfn faster) $(ratio "$(fig "$ours" engine.cold_start)" "$(fig "$base" node.cold_start)")"
   echo "ratio.memory (node process heap / srcfn heap) $(ratio "$(fig "$ours" engine.peak_heap)" "$(fig "$base" node.process_heap)")"
+  echo "ratio.fetch_round_trip (node/srcfn, >1: srcfn faster) $(ratio "$(fig "$ours" library.fetch_round_trip)" "$(fig "$base" node.fetch_round_trip)")"
 fi
