@@ -13,6 +13,7 @@
  */
 #include "engine/engine.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -104,6 +105,47 @@ static void engine_teardown(engine *e)
     e->hs.used = 0;
 }
 
+/*
+ * The runtime's compiled form. The first heap of a process compiles the
+ * embedded source and keeps its bytecode; later heaps load that bytecode,
+ * which is several times cheaper than compiling (cold starts in serve and the
+ * studio). Written once under the lock, then only read.
+ */
+static pthread_mutex_t runtime_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *runtime_bytecode;
+static size_t runtime_bytecode_len;
+
+/* Pushes the runtime as a function to call; returns 0, or -1 with the error pushed. */
+static int push_runtime(duk_context *ctx)
+{
+    pthread_mutex_lock(&runtime_lock);
+    if (runtime_bytecode) {
+        void *buf = duk_push_fixed_buffer(ctx, runtime_bytecode_len);
+        memcpy(buf, runtime_bytecode, runtime_bytecode_len);
+        pthread_mutex_unlock(&runtime_lock);
+        duk_load_function(ctx);
+        return 0;
+    }
+    embedded js = embed_runtime();
+    duk_push_string(ctx, "srcfn:runtime");
+    if (duk_pcompile_lstring_filename(ctx, 0, js.data, js.len) != 0) {
+        pthread_mutex_unlock(&runtime_lock);
+        return -1;
+    }
+    duk_dup(ctx, -1);
+    duk_dump_function(ctx);
+    duk_size_t len = 0;
+    const void *code = duk_get_buffer(ctx, -1, &len);
+    runtime_bytecode = malloc(len);
+    if (runtime_bytecode) {
+        memcpy(runtime_bytecode, code, len);
+        runtime_bytecode_len = len;
+    }
+    duk_pop(ctx);
+    pthread_mutex_unlock(&runtime_lock);
+    return 0;
+}
+
 /* Evaluates the runtime and moves its driver into the heap stash. */
 static int engine_boot(engine *e, char **why)
 {
@@ -130,9 +172,7 @@ static int engine_boot(engine *e, char **why)
         native_modules[i](ctx);
     duk_put_global_string(ctx, "__native");
 
-    embedded js = embed_runtime();
-    duk_push_string(ctx, "srcfn:runtime");
-    if (duk_pcompile_lstring_filename(ctx, 0, js.data, js.len) != 0 || duk_pcall(ctx, 0) != 0) {
+    if (push_runtime(ctx) != 0 || duk_pcall(ctx, 0) != 0) {
         *why = xstrdup(duk_safe_to_stacktrace(ctx, -1));
         engine_teardown(e);
         return -1;
