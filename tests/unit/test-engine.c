@@ -134,8 +134,31 @@ static void test_cancel(void)
     engine_free(e);
 }
 
+/* Module-level state persists across runs of one engine (cache depends on it)
+ * and never reaches another engine. */
+static void test_isolation(void)
+{
+    engine *a = load("let runs = 0;\n"
+                     "globalThis.leaked = 'from a';\n"
+                     "async function onRequest() { runs++; Object.prototype.polluted = true;\n"
+                     "  Segment.track({ event: 'run ' + runs, userId: 'u' }) }\n", NULL, NULL);
+    engine *b = load("async function onRequest() {\n"
+                     "  Segment.track({ event: typeof leaked + ' ' + ({}).polluted, userId: 'u' }) }\n", NULL, NULL);
+    json_t *r1 = invoke(a, "{}", NULL), *r2 = invoke(a, "{}", NULL), *rb = invoke(b, "{}", NULL);
+    const char *second = json_string_value(json_object_get(json_array_get(json_object_get(r2, "events"), 0), "event"));
+    const char *seen = json_string_value(json_object_get(json_array_get(json_object_get(rb, "events"), 0), "event"));
+    CHECK("isolation: state persists between runs of one function", second && strcmp(second, "run 2") == 0);
+    CHECK("isolation: another function sees none of it", seen && strcmp(seen, "undefined undefined") == 0);
+    json_decref(r1);
+    json_decref(r2);
+    json_decref(rb);
+    engine_free(a);
+    engine_free(b);
+}
+
 int main(void)
 {
+    test_isolation();
     test_timeout_and_recovery();
     test_memory_cap();
     test_settings();
