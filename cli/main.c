@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 
 static const command commands[] = {
-    {"run", "run <function-dir | file.js> [--request FILE] [--settings FILE] [--json]",
+    {"run", "run <function-dir | file.js | NAME> [--request FILE | --capture ID] [--settings FILE] [--json]",
      "run onRequest once and print what it emitted", cmd_run},
     {"init", "init [DIR]", "make DIR (default: here) a workspace", cmd_init},
     {"new", "new NAME [--template T]", "create the function NAME/ from a template", cmd_new},
