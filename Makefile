@@ -2,11 +2,11 @@
 #   make        builds ./srcfn (optimised)
 #   make test   builds an ASan+UBSan copy and runs every test; ends "N passed, N failed"
 #   make bench  prints the benchmark figures and their ratio to the baselines
-#   make run    installs what is missing, builds, and opens a ready-made function
+#   make run    installs what is missing, builds, and opens the studio on a ready-made function
 #   make deps   installs the Debian packages and npm modules the build needs
 
 CC      ?= cc
-PKGS    := jansson libcurl openssl libmicrohttpd ncursesw sqlite3
+PKGS    := jansson libcurl openssl libmicrohttpd ncursesw sqlite3 yajl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -105,7 +105,9 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 LIB_ASAN  := $(filter-out build/asan/cli/% build/asan/tui/%,$(ASAN_OBJ)) build/asan/duktape.o
 build/asan/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_ASAN)
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_ASAN) $(LIBS)
+	$(CC) $(BASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_ASAN) $(filter build/asan/tui/%,$^) $(LIBS)
+# The editor's tests also link the editor (model and view).
+$(filter build/asan/tests/test-editor%,$(UNIT_BIN)): $(filter build/asan/tui/editor%,$(ASAN_OBJ))
 
 test: srcfn build/asan/srcfn $(UNIT_BIN)
 	@sh tests/run.sh
@@ -116,10 +118,17 @@ bench: srcfn
 deps:
 	sh tools/install-deps.sh
 
+# The studio on a ready-made function: build/demo is a workspace holding
+# "welcome" (the default template), made once. Without a terminal it runs
+# that function on its first example instead.
 run:
 	@sh tools/install-deps.sh --if-missing
 	@$(MAKE) --no-print-directory srcfn
-	./srcfn run templates/default
+	@mkdir -p build/demo
+	@test -d build/demo/.srcfn || (cd build/demo && ../../srcfn init >/dev/null)
+	@test -d build/demo/welcome || (cd build/demo && ../../srcfn new welcome >/dev/null)
+	@if [ -t 0 ] && [ -t 1 ]; then cd build/demo && ../../srcfn studio welcome; \
+	else ./srcfn run build/demo/welcome; fi
 
 clean:
 	rm -rf build srcfn
@@ -128,3 +137,7 @@ clean:
 LIB_REL := $(filter-out build/rel/cli/% build/rel/tui/%,$(REL_OBJ)) build/rel/duktape.o
 build/rel/bench-engine: bench/bench-engine.c $(LIB_REL)
 	$(CC) $(BASE) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_REL) $(LIBS)
+# The ceiling bench/serve.sh measures `srcfn serve` against (libmicrohttpd alone).
+build/rel/mhd-ceiling: bench/mhd-ceiling.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIBS)

@@ -17,3 +17,7 @@ if command -v node >/dev/null 2>&1; then
   echo "ratio.memory (node process heap / srcfn heap) $(ratio "$(fig "$ours" engine.peak_heap)" "$(fig "$base" node.process_heap)")"
   echo "ratio.fetch_round_trip (node/srcfn, >1: srcfn faster) $(ratio "$(fig "$ours" library.fetch_round_trip)" "$(fig "$base" node.fetch_round_trip)")"
 fi
+# srcfn serve under load, beside a bare libmicrohttpd server and Node.js.
+sh bench/serve.sh
+# The studio: start to first frame, run key to output drawn (in tmux).
+sh bench/studio.sh

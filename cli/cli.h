@@ -29,6 +29,12 @@ int cmd_serve(int argc, char **argv);
 int cmd_errors(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
 int cmd_captures(int argc, char **argv);
+int cmd_studio(int argc, char **argv);
+int cmd_studio_applies(void);   /* srcfn alone opens the studio: in a workspace, on a terminal */
+int cmd_test(int argc, char **argv);
+int cmd_templates(int argc, char **argv);
+int cmd_push(int argc, char **argv);
+int cmd_pull(int argc, char **argv);
 
 /* Prints "srcfn: <message>" on stderr and returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -56,25 +56,36 @@ static int parse_options(int argc, char **argv, captures_options *o)
     return EXIT_OK;
 }
 
+#define ROW_FORMAT "%-6s %-19s %-6s %-20s %10s  %-34s %s\n"
+
+static const char *field(json_t *capture, const char *key)
+{
+    const char *s = json_string_value(json_object_get(capture, key));
+    return s ? s : "-";
+}
+
+static void print_row(FILE *out, json_t *c)
+{
+    char id[24], when[32], size[32], pv[CAPTURE_PREVIEW_SIZE];
+    json_t *body = json_object_get(c, "body");
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(c, "id")));
+    ws_local_time(json_integer_value(json_object_get(c, "atMs")), when, sizeof when);
+    ws_size(json_integer_value(json_object_get(c, "size")), size, sizeof size);
+    capture_preview(json_string_value(body), json_string_length(body), pv);
+    fprintf(out, ROW_FORMAT, id, when, field(c, "method"), field(c, "path"), size, field(c, "contentType"), pv);
+}
+
 static void print_table(FILE *out, json_t *list, const char *name)
 {
     if (json_array_size(list) == 0) {
         fprintf(out, "no captures for %s yet (srcfn listen %s prints a URL to send webhooks to)\n", name, name);
         return;
     }
-    fprintf(out, "%-6s %-19s %-6s %-20s %10s  %-34s %s\n", "ID", "TIME", "METHOD", "PATH", "SIZE", "TYPE", "BODY");
+    fprintf(out, ROW_FORMAT, "ID", "TIME", "METHOD", "PATH", "SIZE", "TYPE", "BODY");
     size_t i;
     json_t *c;
     json_array_foreach(list, i, c) {
-        char when[32], size[32], pv[CAPTURE_PREVIEW_SIZE];
-        json_t *body = json_object_get(c, "body");
-        ws_local_time(json_integer_value(json_object_get(c, "atMs")), when, sizeof when);
-        ws_size(json_integer_value(json_object_get(c, "size")), size, sizeof size);
-        capture_preview(json_string_value(body), json_string_length(body), pv);
-        const char *ct = json_string_value(json_object_get(c, "contentType"));
-        fprintf(out, "%-6lld %-19s %-6s %-20s %10s  %-34s %s\n", (long long)json_integer_value(json_object_get(c, "id")),
-                when, json_string_value(json_object_get(c, "method")), json_string_value(json_object_get(c, "path")),
-                size, ct ? ct : "-", pv);
+        print_row(out, c);
     }
 }
 

@@ -20,6 +20,7 @@
 #include "workspace/deploy.h"
 #include "workspace/funcdir.h"
 #include "workspace/instances.h"
+#include "workspace/secrets.h"
 #include "workspace/store.h"
 #include "workspace/workspace.h"
 
@@ -277,7 +278,7 @@ static json_t *shown_settings(sqlite3 *db, const instance_row *r)
         shown = json_object();
         const char *k;
         json_t *value;
-        json_object_foreach(r->settings, k, value) json_object_set_new(shown, k, json_string("********"));
+        json_object_foreach(r->settings, k, value) json_object_set_new(shown, k, json_string(SECRETS_MASK));
     }
     fn_version_free(&v);
     return shown;
@@ -293,6 +294,10 @@ static json_t *source_json(sqlite3 *db, const instance_row *r)
                           r->function, "version", r->version ? json_integer(r->version) : json_null(), "url", url,
                           "token", r->token, "endpoint", r->endpoint, "writeKey", r->write_key, "settings",
                           shown_settings(db, r), "createdAt", created, "updatedAt", updated);
+    if (o && r->settings_error && json_object_set_new(o, "settingsError", json_string(r->settings_error)) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
     free(url);
     return o;
 }
@@ -372,6 +377,10 @@ int cmd_sources(int argc, char **argv)
         json_decref(list);
     } else {
         print_sources(rows, n);
+    }
+    for (size_t i = 0; status == EXIT_OK && i < n; i++) {
+        if (rows[i].settings_error)
+            fprintf(stderr, "srcfn: sources: warning: instance \"%s\": %s\n", rows[i].name, rows[i].settings_error);
     }
     instances_free(rows, n);
     ws_close(root, db);

@@ -6,7 +6,9 @@
  * workspace), else the function's first example, else an empty JSON POST.
  * Settings are --settings, else the request file's "settings" (for a capture:
  * the first example's). Exit status: 0 the function succeeded, 1 it threw, 2
- * bad usage or unreadable input.
+ * bad usage or unreadable input. The values of settings declared sensitive
+ * are masked wherever they appear in the console lines and the error printed
+ * (workspace/secrets.h); what the function emitted is shown as it is.
  */
 #include <getopt.h>
 #include <limits.h>
@@ -22,6 +24,7 @@
 #include "webhook/capture.h"
 #include "workspace/funcdir.h"
 #include "workspace/request-file.h"
+#include "workspace/secrets.h"
 #include "workspace/workspace.h"
 
 #define USAGE "usage: srcfn run <function-dir | file.js> [--request FILE | --capture ID] [--settings FILE] [--json]"
@@ -232,6 +235,9 @@ int cmd_run(int argc, char **argv)
     if (status == EXIT_OK && !result)
         status = usage_error("cannot start the JavaScript engine");
     if (result) {
+        json_t *secrets = secrets_values(funcdir_settings(&f), settings);
+        secrets_mask_run_output(result, secrets);
+        json_decref(secrets);
         if (o.json) {
             jsonout_dumpf(result, stdout, JSON_COMPACT);
             fputc('\n', stdout);

@@ -8,6 +8,7 @@
  * clean stop, 1 when it cannot start, 2 bad usage.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +29,11 @@ static long number(const char *s, long min, long max)
     return v;
 }
 
-static int parse_options(int argc, char **argv, serve_options *o)
+/* Sets *help when --help was given (the usage is then printed). */
+static int parse_options(int argc, char **argv, serve_options *o, int *help)
 {
     static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
         {"port", required_argument, NULL, 'p'},
         {"bind", required_argument, NULL, 'b'},
         {"workers", required_argument, NULL, 'w'},
@@ -38,6 +41,7 @@ static int parse_options(int argc, char **argv, serve_options *o)
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
+    *help = 0;
     o->port = instance_serve_port();
     opterr = 0;
     optind = 1;
@@ -45,6 +49,14 @@ static int parse_options(int argc, char **argv, serve_options *o)
     long v;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
+        case 'h':
+            *help = 1;
+            puts(SERVE_USAGE "\n\nRuns every connected source at http://ADDR:P/hooks/<token> until Ctrl-C.\n"
+                 "  --port P            port (default $SRCFN_PORT or 8720; 0: any free port)\n"
+                 "  --bind ADDR         address to listen on (default 127.0.0.1)\n"
+                 "  --workers N         functions run on N threads at once (default 2)\n"
+                 "  --retry-base-ms MS  first delay before running a Retry error again (default 1000; doubles)");
+            return EXIT_OK;
         case 'p':
             if ((v = number(optarg, 0, 65535)) < 0)
                 return usage_error("serve: --port takes a port number (0..65535, 0: any free port)");
@@ -73,8 +85,9 @@ static int parse_options(int argc, char **argv, serve_options *o)
 int cmd_serve(int argc, char **argv)
 {
     serve_options o;
-    int status = parse_options(argc, argv, &o);
-    if (status != EXIT_OK)
+    int help = 0;
+    int status = parse_options(argc, argv, &o, &help);
+    if (status != EXIT_OK || help)
         return status;
     char *root = workspace_require();
     if (!root)

@@ -12,8 +12,12 @@
 static const command commands[] = {
     {"run", "run <function-dir | file.js | NAME> [--request FILE | --capture ID] [--settings FILE] [--json]",
      "run onRequest once and print what it emitted", cmd_run},
+    {"studio", "studio [NAME] [--port P]", "open the terminal studio (also: srcfn alone, in a workspace)", cmd_studio},
     {"init", "init [DIR]", "make DIR (default: here) a workspace", cmd_init},
     {"new", "new NAME [--template T]", "create the function NAME/ from a template", cmd_new},
+    {"templates", "templates [--json]", "list the templates new --template starts from", cmd_templates},
+    {"test", "test [NAME | DIR ...] [--update [--yes]]",
+     "run every example of a function (or of the workspace) and compare with its expectation", cmd_test},
     {"deploy", "deploy NAME [--instance I ...]",
      "Save & Deploy: record a version of NAME and point its instances (all, or those named) at it", cmd_deploy},
     {"versions", "versions NAME [--json]", "list the versions of a function and the instances running each",
@@ -29,6 +33,10 @@ static const command commands[] = {
     {"errors", "errors INSTANCE [--json]", "show the error log of a deployed instance, newest first", cmd_errors},
     {"listen", "listen NAME [--port P] [--bind ADDR]", "capture webhooks for NAME at a local URL (Auto-fill via Webhook)", cmd_listen},
     {"captures", "captures NAME [--json] [--limit N]", "list the requests captured for NAME, newest first", cmd_captures},
+    {"push", "push NAME [--base URL] [--token-env VAR] [--new]",
+     "create or update NAME in a Segment workspace through the Public API (token: $SEGMENT_TOKEN)", cmd_push},
+    {"pull", "pull ID [--name NAME] [--force] [--base URL] [--token-env VAR]",
+     "write the Segment function ID as a function directory (refuses to overwrite local changes)", cmd_pull},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -53,6 +61,12 @@ static void print_help(FILE *out)
 
 int main(int argc, char **argv)
 {
+    static char *studio_argv[] = {NULL, "studio", NULL};
+    if (argc < 2 && cmd_studio_applies()) {   /* srcfn alone, in a workspace, on a terminal */
+        studio_argv[0] = argv[0];
+        argc = 2;
+        argv = studio_argv;
+    }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
         print_help(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;

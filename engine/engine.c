@@ -40,7 +40,13 @@ struct engine {
     json_t *settings_decl;
     int loaded;
     int tainted;
+    size_t gc_base;        /* heap bytes after the last full collection */
 };
+
+/* Garbage a run leaves in reference cycles (every function's prototype points
+ * back at it) is only freed by a full collection, which Duktape runs rarely
+ * when little is allocated; collect once the heap has grown this much. */
+#define GC_GROWTH (2u * 1024 * 1024)
 
 typedef void (*native_register_fn)(duk_context *ctx);
 
@@ -75,6 +81,7 @@ static const native_register_fn native_modules[] = {
     native_core_register,
     native_url_register,
     native_crypto_register,
+    native_json_register,
     native_fetch_register,
 };
 
@@ -103,6 +110,7 @@ static void engine_teardown(engine *e)
     e->fetch = NULL;
     e->loaded = 0;
     e->hs.used = 0;
+    e->gc_base = 0;
 }
 
 /*
@@ -544,7 +552,12 @@ json_t *engine_invoke(engine *e, const engine_request *req, json_t *settings)
     duk_pop(ctx);
     if (!stop)
         stop = engine_loop(e);
-    return result_of(e, stop, started);
+    json_t *result = result_of(e, stop, started);
+    if (e->ctx && e->hs.used > e->gc_base + GC_GROWTH) {
+        duk_gc(e->ctx, 0);
+        e->gc_base = e->hs.used;
+    }
+    return result;
 }
 
 void engine_cancel(engine *e)

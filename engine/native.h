@@ -11,5 +11,6 @@
 
 void native_url_register(duk_context *ctx);
 void native_crypto_register(duk_context *ctx);
+void native_json_register(duk_context *ctx);
 
 #endif

@@ -207,24 +207,36 @@ static json_t *headers_value(sqlite3_stmt *st, int col)
     return json_object();
 }
 
+static void iso8601(int64_t ms, char out[32])
+{
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!gmtime_r(&secs, &tm) || strftime(out, 20, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        strcpy(out, "1970-01-01T00:00:00");
+    snprintf(out + 19, 13, ".%03dZ", (int)(ms % 1000));
+}
+
+static const char *column(sqlite3_stmt *st, int col)
+{
+    const char *s = (const char *)sqlite3_column_text(st, col);
+    return s ? s : "";
+}
+
 /* One row of SELECT id, function, at, method, path, query, headers, body. */
 static json_t *row_to_json(sqlite3_stmt *st)
 {
-    char at[40];
+    char at[32];
     int64_t ms = sqlite3_column_int64(st, 2);
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    if (!gmtime_r(&secs, &tm) || strftime(at, 20, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-        strcpy(at, "1970-01-01T00:00:00");
-    snprintf(at + 19, sizeof at - 19, ".%03dZ", (int)(ms % 1000));
+    iso8601(ms, at);
+    json_t *body = body_string(st, 7);
+    json_int_t size = (json_int_t)sqlite3_column_bytes(st, 7);
     json_t *headers = headers_value(st, 6);
     const char *ct = capture_header(headers, "Content-Type");
-    json_t *doc = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:s?}", "id",
-                            (json_int_t)sqlite3_column_int64(st, 0), "function", sqlite3_column_text(st, 1),
-                            "at", at, "atMs", (json_int_t)ms, "method", sqlite3_column_text(st, 3), "path", sqlite3_column_text(st, 4),
-                            "query", sqlite3_column_text(st, 5), "headers", headers, "body", body_string(st, 7),
-                            "size", (json_int_t)sqlite3_column_bytes(st, 7), "contentType", ct);
-    if (!doc)
+    json_t *doc = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s?, s:I}", "id",
+                            (json_int_t)sqlite3_column_int64(st, 0), "function", column(st, 1), "at", at, "atMs",
+                            (json_int_t)ms, "method", column(st, 3), "path", column(st, 4), "query", column(st, 5),
+                            "contentType", ct, "size", size);
+    if (!doc || json_object_set_new(doc, "headers", headers) != 0 || json_object_set_new(doc, "body", body) != 0)
         abort();
     return doc;
 }

@@ -209,19 +209,26 @@ int delivery_enqueue(sqlite3 *db, const char *instance, json_t *events, json_t *
 /* ---- the outbox, from the delivery thread ---------------------------------- */
 
 /* The group (instance, kind) to send now: the one with the oldest due head.
- * Returns 1 and fills instance/kind, 0 with *wait_ms until the next head is
- * due, -1 on a database error. */
+ * Only groups of existing instances are looked at, each head found through
+ * the index outbox_group, so a long outbox costs no scan; messages of a
+ * removed instance stay queued, untouched, until an instance of that name
+ * exists again. Returns 1 and fills instance/kind, 0 with *wait_ms until the
+ * next head is due, -1 on a database error. */
 static int next_group(delivery *d, char **instance, char **kind, int64_t *wait_ms)
 {
-    sqlite3_stmt *st = store_prepare(d->db, "SELECT instance, kind, MIN(id), next_at FROM outbox "
-                                            "GROUP BY instance, kind ORDER BY 3");
+    sqlite3_stmt *st = store_prepare(d->db,
+        "SELECT o.instance, o.kind, o.next_at FROM instances i"
+        " CROSS JOIN (SELECT 'event' AS kind UNION ALL SELECT 'object') k"
+        " JOIN outbox o ON o.id = (SELECT id FROM outbox WHERE instance = i.name AND kind = k.kind"
+        "                          ORDER BY id LIMIT 1)"
+        " ORDER BY o.id");
     if (!st)
         return -1;
     int64_t now = store_now_ms();
     int found = 0, rc;
     *wait_ms = POLL_MS;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t next_at = sqlite3_column_int64(st, 3);
+        int64_t next_at = sqlite3_column_int64(st, 2);
         if (next_at <= now) {
             *instance = strdup((const char *)sqlite3_column_text(st, 0));
             *kind = strdup((const char *)sqlite3_column_text(st, 1));
@@ -544,6 +551,10 @@ static long http_post(delivery *d, const char *url, const char *write_key, const
         return 0;
     }
     CURLcode rc = curl_easy_perform(d->curl);
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        snprintf(d->errbuf, sizeof d->errbuf, "abandoned, srcfn is stopping");
+        return 0;
+    }
     if (rc != CURLE_OK) {
         if (!d->errbuf[0])
             snprintf(d->errbuf, sizeof d->errbuf, "%s", curl_easy_strerror(rc));

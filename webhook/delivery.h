@@ -16,8 +16,13 @@
  *   kind until it went through (other instances are not held back).
  * - The instance's write_key and endpoint are read from the `instances` table
  *   at each send, so a changed endpoint applies to what is still queued. A
- *   message whose instance no longer exists stays queued (backing off) and is
- *   reported on stderr; `disconnect` may delete the instance's outbox rows.
+ *   message whose instance no longer exists stays queued, untouched, until an
+ *   instance of that name exists again; `disconnect` may delete the
+ *   instance's outbox rows instead.
+ * - Backoff: backoff_base_ms * 2^attempts, at most DELIVERY_BACKOFF_CAP_MS;
+ *   `serve` may want to pass its --retry-base-ms here too, so tests run fast.
+ * - delivery_start creates the index outbox_group (instance, kind, id) that
+ *   keeps picking the next batch cheap however long the outbox grows.
  * - Any answer but 2xx, and any network error, is a failure (backed off and
  *   retried, never dropped), 4xx included; it is reported on stderr.
  * - The Object API: POST {base}/v1/set with {"collection", "objects": [{"id",

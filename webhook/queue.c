@@ -1,32 +1,39 @@
 /*
- * queue: the `requests` table (see queue.h).
+ * queue: the `requests` table and its writer thread (see queue.h).
+ *
+ * The writer: callers put an op (on their own stack) on w->pending and wait
+ * on the op's own condition until op->finished. The thread takes everything pending (at
+ * most BATCH_MAX), runs it in one transaction and commits; when a statement
+ * fails it rolls the batch back and runs each op in a transaction of its own,
+ * so one bad op fails alone. Then it marks the ops finished and wakes all
+ * waiters.
  *
  * Invariants:
- *   - every write of srcfn serve's threads happens under write_lock, held
- *     from queue_begin to queue_commit/queue_rollback (or around the one
- *     INSERT of queue_insert), so SQLite's lock is only ever contended by
- *     other connections (delivery, other commands), which busy_wait absorbs;
+ *   - only the writer thread uses w->db; an op is touched by its caller only
+ *     before it is queued and after op->finished is set (under w->lock);
+ *   - an insert's id is reported only after the commit that made it durable;
+ *   - no connection of this module checkpoints on commit (which would stall
+ *     the writer on fsync): serve calls queue_checkpoint from its main thread;
  *   - statements are prepared once per connection and reset after each use.
  */
 #include "webhook/queue.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "webhook/delivery.h"
 #include "workspace/store.h"
 
-#define BUSY_LIMIT_MS 10000
+#define BUSY_YIELDS 16
+#define BUSY_SHORT 200          /* 20 us sleeps: 4 ms */
+#define BUSY_LIMIT_MS 10000     /* then 1 ms sleeps */
+#define BATCH_MAX 256
 
-enum {
-    ST_INSERT,
-    ST_LOAD,
-    ST_START,
-    ST_FINISH,
-    ST_REQUEUE,
-    ST_COUNT
-};
+enum { ST_INSERT, ST_LOAD, ST_START, ST_FINISH, ST_REQUEUE, ST_COUNT };
 
 static const char *const statements[ST_COUNT] = {
     [ST_INSERT] = "INSERT INTO requests (instance, received_at, method, url, headers, body)"
@@ -41,10 +48,7 @@ static const char *const statements[ST_COUNT] = {
 struct queue_db {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
-    int locked;
 };
-
-static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static char *xstrdup(const char *s)
 {
@@ -54,29 +58,37 @@ static char *xstrdup(const char *s)
     return d;
 }
 
-static int fail(queue_db *q, char **err, const char *what)
+static int fail(sqlite3 *db, char **err, const char *what)
 {
-    if (err) {
+    if (err && !*err) {
         char *msg = NULL;
-        if (asprintf(&msg, "%s: %s", what, sqlite3_errmsg(q->db)) < 0)
+        if (asprintf(&msg, "%s: %s", what, sqlite3_errmsg(db)) < 0)
             abort();
         *err = msg;
     }
     return -1;
 }
 
-/* Waits for another connection's write with short sleeps (SQLite's own
- * handler sleeps whole milliseconds and more, which shows in latency). */
+/* Waits for another connection's write (delivery's, another command's):
+ * yields, then sleeps 20 us, then 1 ms, for about BUSY_LIMIT_MS in all.
+ * SQLite's own handler sleeps whole milliseconds from the start, which the
+ * writer's every commit would feel while delivery writes. */
 static int busy_wait(void *arg, int count)
 {
     (void)arg;
-    if (count >= BUSY_LIMIT_MS)   /* about a millisecond a try past the first few */
+    if (count < BUSY_YIELDS) {
+        sched_yield();
+        return 1;
+    }
+    if (count >= BUSY_YIELDS + BUSY_SHORT + BUSY_LIMIT_MS)
         return 0;
-    long us = count < 5 ? 50L << count : 1000;
+    long us = count < BUSY_YIELDS + BUSY_SHORT ? 20 : 1000;
     struct timespec ts = {0, us * 1000};
     nanosleep(&ts, NULL);
     return 1;
 }
+
+/* --- connections --------------------------------------------------------------------- */
 
 queue_db *queue_open(const char *root, char **err)
 {
@@ -87,10 +99,14 @@ queue_db *queue_open(const char *root, char **err)
     if (!q)
         abort();
     q->db = db;
-    sqlite3_busy_handler(db, busy_wait, NULL);
+    if (sqlite3_busy_handler(db, busy_wait, NULL) != SQLITE_OK || sqlite3_wal_autocheckpoint(db, 0) != SQLITE_OK) {
+        fail(db, err, "cannot set up the store connection");
+        queue_close(q);
+        return NULL;
+    }
     for (int i = 0; i < ST_COUNT; i++) {
         if (sqlite3_prepare_v3(db, statements[i], -1, SQLITE_PREPARE_PERSISTENT, &q->st[i], NULL) != SQLITE_OK) {
-            fail(q, err, "cannot prepare the requests queue");
+            fail(db, err, "cannot prepare the requests queue");
             queue_close(q);
             return NULL;
         }
@@ -139,87 +155,18 @@ static int step_done(queue_db *q, sqlite3_stmt *st, char **err, const char *what
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : fail(q, err, what);
+    return rc == SQLITE_DONE ? 0 : fail(q->db, err, what);
 }
 
-/* --- transactions ------------------------------------------------------------------------ */
-
-int queue_begin(queue_db *q, char **err)
-{
-    pthread_mutex_lock(&write_lock);
-    if (store_exec(q->db, "BEGIN IMMEDIATE", err) != 0) {
-        pthread_mutex_unlock(&write_lock);
-        return -1;
-    }
-    q->locked = 1;
-    return 0;
-}
-
-int queue_commit(queue_db *q, char **err)
-{
-    int rc = store_exec(q->db, "COMMIT", err);
-    if (rc != 0)
-        store_exec(q->db, "ROLLBACK", NULL);
-    q->locked = 0;
-    pthread_mutex_unlock(&write_lock);
-    return rc;
-}
-
-void queue_rollback(queue_db *q)
-{
-    if (!q->locked)
-        return;
-    store_exec(q->db, "ROLLBACK", NULL);
-    q->locked = 0;
-    pthread_mutex_unlock(&write_lock);
-}
-
-/* --- requests ------------------------------------------------------------------------------ */
-
-int64_t queue_insert(queue_db *q, const queued_request *r, char **err)
-{
-    char *headers = json_dumps(r->headers, JSON_COMPACT);
-    if (!headers)
-        abort();
-    sqlite3_stmt *st = stmt(q, ST_INSERT);
-    int ok = sqlite3_bind_text(st, 1, r->instance, -1, SQLITE_STATIC) == SQLITE_OK &&
-             sqlite3_bind_int64(st, 2, r->received_at) == SQLITE_OK &&
-             sqlite3_bind_text(st, 3, r->method, -1, SQLITE_STATIC) == SQLITE_OK &&
-             sqlite3_bind_text(st, 4, r->url, -1, SQLITE_STATIC) == SQLITE_OK &&
-             sqlite3_bind_text(st, 5, headers, -1, SQLITE_STATIC) == SQLITE_OK &&
-             sqlite3_bind_blob(st, 6, r->body ? r->body : "", (int)r->body_len, SQLITE_STATIC) == SQLITE_OK;
-    int64_t id = -1;
-    pthread_mutex_lock(&write_lock);
-    if (ok && step_done(q, st, err, "cannot store the request") == 0)
-        id = sqlite3_last_insert_rowid(q->db);
-    else if (!ok)
-        fail(q, err, "cannot store the request");
-    pthread_mutex_unlock(&write_lock);
-    sqlite3_clear_bindings(st);
-    free(headers);
-    return id;
-}
+/* --- reading --------------------------------------------------------------------------- */
 
 static char *column_text(sqlite3_stmt *st, int col)
 {
     return xstrdup((const char *)sqlite3_column_text(st, col));
 }
 
-int queue_load(queue_db *q, int64_t id, queued_request *out, char **err)
+static void read_row(sqlite3_stmt *st, int64_t id, queued_request *out)
 {
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = stmt(q, ST_LOAD);
-    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
-        return fail(q, err, "cannot load a request");
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return 0;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return fail(q, err, "cannot load a request");
-    }
     out->id = id;
     out->instance = column_text(st, 0);
     out->received_at = sqlite3_column_int64(st, 1);
@@ -239,70 +186,325 @@ int queue_load(queue_db *q, int64_t id, queued_request *out, char **err)
         memcpy(out->body, sqlite3_column_blob(st, 5), out->body_len);
     out->body[out->body_len] = '\0';
     out->attempts = sqlite3_column_int(st, 6);
+}
+
+int queue_load(queue_db *q, int64_t id, queued_request *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *st = stmt(q, ST_LOAD);
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
+        return fail(q->db, err, "cannot load a request");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_row(st, id, out);
     sqlite3_reset(st);
-    return 1;
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : fail(q->db, err, "cannot load a request");
 }
 
-int queue_start_run(queue_db *q, int64_t id, int *attempt, char **err)
+int queue_reset_interrupted(queue_db *q, int64_t *last, char **err)
 {
-    if (queue_begin(q, err) != 0)
+    if (store_exec(q->db, "UPDATE requests SET state = 'queued' WHERE state = 'running'", err) != 0)
         return -1;
-    sqlite3_stmt *st = stmt(q, ST_START);
-    int rc = sqlite3_bind_int64(st, 1, id) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
-    int found = rc == SQLITE_ROW;
-    if (found)
-        *attempt = sqlite3_column_int(st, 0);
-    if (found)
-        rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        fail(q, err, "cannot mark a request running");
-        queue_rollback(q);
-        return -1;
-    }
-    if (queue_commit(q, err) != 0)
-        return -1;
-    return found;
-}
-
-int queue_finish(queue_db *q, int64_t id, const char *state, char **err)
-{
-    sqlite3_stmt *st = stmt(q, ST_FINISH);
-    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK || sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, store_now_ms()) != SQLITE_OK)
-        return fail(q, err, "cannot finish a request");
-    return step_done(q, st, err, "cannot finish a request");
-}
-
-int queue_requeue(queue_db *q, int64_t id, int64_t next_at, char **err)
-{
-    sqlite3_stmt *st = stmt(q, ST_REQUEUE);
-    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK || sqlite3_bind_int64(st, 2, next_at) != SQLITE_OK)
-        return fail(q, err, "cannot requeue a request");
-    return step_done(q, st, err, "cannot requeue a request");
-}
-
-long queue_recover(queue_db *q, queue_each each, void *ctx, char **err)
-{
-    if (queue_begin(q, err) != 0)
-        return -1;
-    if (store_exec(q->db, "UPDATE requests SET state = 'queued' WHERE state = 'running'", err) != 0) {
-        queue_rollback(q);
-        return -1;
-    }
-    if (queue_commit(q, err) != 0)
-        return -1;
-    sqlite3_stmt *st = store_prepare(q->db, "SELECT id, instance, next_at FROM requests WHERE state = 'queued' ORDER BY id");
+    sqlite3_stmt *st = store_prepare(q->db, "SELECT coalesce(max(id), 0) FROM requests");
     if (!st)
-        return fail(q, err, "cannot read the queue");
+        return fail(q->db, err, "cannot read the queue");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *last = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : fail(q->db, err, "cannot read the queue");
+}
+
+long queue_recover(queue_db *q, int64_t last, queue_each each, void *ctx, char **err)
+{
+    sqlite3_stmt *st = store_prepare(q->db, "SELECT id, instance, next_at FROM requests"
+                                            " WHERE state = 'queued' AND id <= ?1 ORDER BY id");
+    if (!st)
+        return fail(q->db, err, "cannot read the queue");
     long n = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int rc = sqlite3_bind_int64(st, 1, last) == SQLITE_OK ? SQLITE_ROW : SQLITE_ERROR;
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         each(ctx, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
         n++;
     }
     if (rc != SQLITE_DONE)
-        n = fail(q, err, "cannot read the queue");
+        n = fail(q->db, err, "cannot read the queue");
     sqlite3_finalize(st);
     return n;
+}
+
+int queue_checkpoint(queue_db *q, char **err)
+{
+    int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : fail(q->db, err, "cannot checkpoint the store");
+}
+
+/* --- the writer's operations --------------------------------------------------------------- */
+
+enum { OP_INSERT, OP_START, OP_SETTLE };
+
+typedef struct op {
+    struct op *next;
+    int kind;
+    const queued_request *req;     /* OP_INSERT */
+    int64_t id;                    /* OP_START, and OP_SETTLE's next run (0: none) */
+    const queue_outcome *outcome;  /* OP_SETTLE */
+    int64_t result;                /* the new id; the attempt (0: not pending) */
+    int rc;
+    char *err;
+    int finished;
+    pthread_cond_t cv;             /* signalled when finished */
+} op;
+
+struct queue_writer {
+    queue_db *q;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t work_cv;
+    op *pending, *last;
+    int stopping;
+};
+
+static int do_insert(queue_db *q, op *o)
+{
+    const queued_request *r = o->req;
+    char *headers = json_dumps(r->headers, JSON_COMPACT);
+    if (!headers)
+        abort();
+    sqlite3_stmt *st = stmt(q, ST_INSERT);
+    int ok = sqlite3_bind_text(st, 1, r->instance, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_int64(st, 2, r->received_at) == SQLITE_OK &&
+             sqlite3_bind_text(st, 3, r->method, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(st, 4, r->url, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_text(st, 5, headers, -1, SQLITE_STATIC) == SQLITE_OK &&
+             sqlite3_bind_blob(st, 6, r->body ? r->body : "", (int)r->body_len, SQLITE_STATIC) == SQLITE_OK;
+    int rc = ok ? step_done(q, st, &o->err, "cannot store the request") : fail(q->db, &o->err, "cannot store the request");
+    if (rc == 0)
+        o->result = sqlite3_last_insert_rowid(q->db);
+    sqlite3_clear_bindings(st);
+    free(headers);
+    return rc;
+}
+
+static int do_start(queue_db *q, op *o)
+{
+    sqlite3_stmt *st = stmt(q, ST_START);
+    int rc = sqlite3_bind_int64(st, 1, o->id) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    o->result = 0;
+    if (rc == SQLITE_ROW) {
+        o->result = sqlite3_column_int(st, 0);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : fail(q->db, &o->err, "cannot mark a request running");
+}
+
+static int finish(queue_db *q, int64_t id, const char *state, char **err)
+{
+    sqlite3_stmt *st = stmt(q, ST_FINISH);
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK || sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, store_now_ms()) != SQLITE_OK)
+        return fail(q->db, err, "cannot finish a request");
+    return step_done(q, st, err, "cannot finish a request");
+}
+
+static int requeue(queue_db *q, int64_t id, int64_t next_at, char **err)
+{
+    sqlite3_stmt *st = stmt(q, ST_REQUEUE);
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK || sqlite3_bind_int64(st, 2, next_at) != SQLITE_OK)
+        return fail(q->db, err, "cannot requeue a request");
+    return step_done(q, st, err, "cannot requeue a request");
+}
+
+static int do_settle(queue_db *q, op *o)
+{
+    const queue_outcome *out = o->outcome;
+    if (o->id > 0 && do_start(q, o) != 0)
+        return -1;
+    if (out->error && errlog_add(q->db, out->error, &o->err) != 0)
+        return -1;
+    if (!out->state)
+        return requeue(q, out->id, out->next_at, &o->err);
+    if (finish(q, out->id, out->state, &o->err) != 0)
+        return -1;
+    if (strcmp(out->state, "done") == 0 &&
+        delivery_enqueue(q->db, out->instance, out->events, out->objects, out->received_at) != 0)
+        return fail(q->db, &o->err, "cannot queue the run's output for delivery");
+    return 0;
+}
+
+static int do_op(queue_db *q, op *o)
+{
+    free(o->err);
+    o->err = NULL;
+    switch (o->kind) {
+    case OP_INSERT: return do_insert(q, o);
+    case OP_START: return do_start(q, o);
+    default: return do_settle(q, o);
+    }
+}
+
+/* --- the writer thread ------------------------------------------------------------------------ */
+
+/* Runs ops in one transaction: 0 committed, -1 not (nothing of it stays). */
+static int run_batch(queue_db *q, op *ops, char **err)
+{
+    if (store_exec(q->db, "BEGIN IMMEDIATE", err) != 0)
+        return -1;
+    for (op *o = ops; o; o = o->next) {
+        if (do_op(q, o) != 0) {
+            store_exec(q->db, "ROLLBACK", NULL);
+            return -1;
+        }
+    }
+    if (store_exec(q->db, "COMMIT", err) != 0) {
+        store_exec(q->db, "ROLLBACK", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* After a failed batch: each op alone, so only the bad one fails. */
+static void run_each(queue_db *q, op *ops)
+{
+    for (op *o = ops; o; o = o->next) {
+        op *next = o->next;
+        o->next = NULL;
+        char *err = NULL;
+        o->rc = run_batch(q, o, &err);
+        if (o->rc != 0 && !o->err)
+            o->err = err ? err : xstrdup("cannot write to the store");
+        else
+            free(err);
+        o->next = next;
+    }
+}
+
+/* Takes at most BATCH_MAX pending ops (under w->lock). */
+static op *take_batch(queue_writer *w)
+{
+    op *first = w->pending, *o = first;
+    for (int n = 1; o && o->next && n < BATCH_MAX; n++)
+        o = o->next;
+    w->pending = o ? o->next : NULL;
+    if (!w->pending)
+        w->last = NULL;
+    if (o)
+        o->next = NULL;
+    return first;
+}
+
+static void *writer_main(void *arg)
+{
+    queue_writer *w = arg;
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->pending && !w->stopping)
+            pthread_cond_wait(&w->work_cv, &w->lock);
+        if (!w->pending)
+            break;
+        op *batch = take_batch(w);
+        pthread_mutex_unlock(&w->lock);
+        char *err = NULL;
+        if (run_batch(w->q, batch, &err) == 0) {
+            for (op *o = batch; o; o = o->next)
+                o->rc = 0;
+        } else {
+            run_each(w->q, batch);
+        }
+        free(err);
+        pthread_mutex_lock(&w->lock);
+        for (op *o = batch, *next; o; o = next) {
+            next = o->next;
+            o->finished = 1;
+            pthread_cond_signal(&o->cv);
+        }
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* Hands an op to the writer and waits until it is committed or failed. */
+static int submit(queue_writer *w, op *o, char **err)
+{
+    if (pthread_cond_init(&o->cv, NULL) != 0)
+        abort();
+    pthread_mutex_lock(&w->lock);
+    if (w->last)
+        w->last->next = o;
+    else
+        w->pending = o;
+    w->last = o;
+    pthread_cond_signal(&w->work_cv);
+    while (!o->finished)
+        pthread_cond_wait(&o->cv, &w->lock);
+    pthread_mutex_unlock(&w->lock);
+    pthread_cond_destroy(&o->cv);
+    if (o->rc != 0 && err)
+        *err = o->err ? o->err : xstrdup("cannot write to the store");
+    else
+        free(o->err);
+    return o->rc;
+}
+
+queue_writer *queue_writer_start(const char *root, char **err)
+{
+    queue_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        abort();
+    w->q = queue_open(root, err);
+    if (!w->q) {
+        free(w);
+        return NULL;
+    }
+    if (pthread_mutex_init(&w->lock, NULL) != 0 || pthread_cond_init(&w->work_cv, NULL) != 0)
+        abort();
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        *err = xstrdup("cannot start the store's writer thread");
+        queue_close(w->q);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+void queue_writer_stop(queue_writer *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = 1;
+    pthread_cond_signal(&w->work_cv);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->work_cv);
+    queue_close(w->q);
+    free(w);
+}
+
+int64_t queue_insert(queue_writer *w, const queued_request *r, char **err)
+{
+    op o = {.kind = OP_INSERT, .req = r, .rc = -1};
+    return submit(w, &o, err) == 0 ? o.result : -1;
+}
+
+int queue_start_run(queue_writer *w, int64_t id, int *attempt, char **err)
+{
+    op o = {.kind = OP_START, .id = id, .rc = -1};
+    if (submit(w, &o, err) != 0)
+        return -1;
+    *attempt = (int)o.result;
+    return o.result > 0;
+}
+
+int queue_settle(queue_writer *w, const queue_outcome *out, int64_t then_start, int *then_attempt, char **err)
+{
+    op o = {.kind = OP_SETTLE, .outcome = out, .id = then_start, .rc = -1};
+    int rc = submit(w, &o, err);
+    if (then_attempt)
+        *then_attempt = rc == 0 ? (int)o.result : 0;
+    return rc;
 }

@@ -157,8 +157,8 @@ registry *registry_open(const char *root, char **err)
     registry *r = calloc(1, sizeof *r);
     if (!r)
         abort();
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_mutex_init(&r->refresh_lock, NULL);
+    if (pthread_mutex_init(&r->lock, NULL) != 0 || pthread_mutex_init(&r->refresh_lock, NULL) != 0)
+        abort();
     r->db = store_open(root, err);
     if (!r->db || registry_refresh(r, err) < 0) {
         registry_close(r);

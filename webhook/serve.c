@@ -1,17 +1,19 @@
 /*
  * serve: `srcfn serve`, the deployed mode (see serve.h).
  *
- * Start order: lock the workspace, registry, recovery of the queue, delivery,
- * workers (fed with the recovered requests first), listener. Stop order is the
- * reverse, so nothing is accepted that no worker will see and no worker
- * notifies a stopped delivery.
+ * Start order: lock the workspace, registry, interrupted runs back to queued
+ * (noting the last id stored), delivery, the store's writer, workers,
+ * listener, and only then the unfinished requests up to that id to the
+ * workers: when the listener cannot start nothing has run, and a request is
+ * handed over once (the listener hands over those after that id). Stop order
+ * is the reverse, so nothing is accepted that no worker will see, no worker
+ * writes through a stopped writer, and no worker notifies a stopped delivery.
  *
  * The main thread only waits for signals (blocked in every thread, taken with
- * sigtimedwait) and polls the registry every POLL_MS.
+ * sigtimedwait), polls the registry and checkpoints the store every POLL_MS.
  *
- * Invariants: a request is answered 200 only after its INSERT committed; the
- * listener threads borrow store connections from a pool (one thread at a
- * time per connection), and every connection is closed at stop.
+ * Invariants: a request is answered 200 only after the writer committed its
+ * INSERT; every connection is closed at stop.
  */
 #include "webhook/serve.h"
 
@@ -35,19 +37,17 @@
 #include "workspace/store.h"
 
 #define POLL_MS 300
+/* Listener threads: each waits for the writer's commit before it answers, so
+ * more of them than cores let one commit carry many requests. */
+#define SERVE_LISTENER_THREADS 8
 #define HOOK_PREFIX "/hooks/"
-
-typedef struct db_pool {
-    pthread_mutex_t lock;
-    queue_db **free;
-    size_t n, cap;
-} db_pool;
 
 typedef struct serve {
     const char *root;
     registry *reg;
+    queue_db *checkpoint;  /* the main thread's connection, for checkpoints */
+    queue_writer *writer;
     workers *workers;
-    db_pool pool;
 } serve;
 
 static char *xstrdup(const char *s)
@@ -56,37 +56,6 @@ static char *xstrdup(const char *s)
     if (!d)
         abort();
     return d;
-}
-
-/* --- store connections for the listener threads -------------------------------------------------- */
-
-static queue_db *pool_get(serve *sv, char **err)
-{
-    pthread_mutex_lock(&sv->pool.lock);
-    queue_db *q = sv->pool.n ? sv->pool.free[--sv->pool.n] : NULL;
-    pthread_mutex_unlock(&sv->pool.lock);
-    return q ? q : queue_open(sv->root, err);
-}
-
-static void pool_put(serve *sv, queue_db *q)
-{
-    pthread_mutex_lock(&sv->pool.lock);
-    if (sv->pool.n == sv->pool.cap) {
-        sv->pool.cap = sv->pool.cap ? sv->pool.cap * 2 : 8;
-        sv->pool.free = realloc(sv->pool.free, sv->pool.cap * sizeof *sv->pool.free);
-        if (!sv->pool.free)
-            abort();
-    }
-    sv->pool.free[sv->pool.n++] = q;
-    pthread_mutex_unlock(&sv->pool.lock);
-}
-
-static void pool_close(serve *sv)
-{
-    for (size_t i = 0; i < sv->pool.n; i++)
-        queue_close(sv->pool.free[i]);
-    free(sv->pool.free);
-    pthread_mutex_destroy(&sv->pool.lock);
 }
 
 /* --- the webhook handler -------------------------------------------------------------------------- */
@@ -149,10 +118,7 @@ static int64_t accept_request(serve *sv, const instance_row *inst, const server_
     memcpy(r->body, req->body, req->body_len + 1);
     r->body_len = req->body_len;
     char *err = NULL;
-    queue_db *q = pool_get(sv, &err);
-    int64_t id = q ? queue_insert(q, r, &err) : -1;
-    if (q)
-        pool_put(sv, q);
+    int64_t id = queue_insert(sv->writer, r, &err);
     if (id < 0) {
         fprintf(stderr, "srcfn serve: %s: cannot store a request: %s\n", inst->name, err ? err : "?");
         free(err);
@@ -161,7 +127,7 @@ static int64_t accept_request(serve *sv, const instance_row *inst, const server_
         return -1;
     }
     r->id = id;
-    workers_submit(sv->workers, id, inst->name, 0, r, json_incref(req->json));
+    workers_submit(sv->workers, id, inst->name, 0, r);
     return id;
 }
 
@@ -218,15 +184,14 @@ static int lock_workspace(const char *root)
 static void on_recovered(void *ctx, int64_t id, const char *instance, int64_t next_at)
 {
     serve *sv = ctx;
-    workers_submit(sv->workers, id, instance, next_at, NULL, NULL);
+    workers_submit(sv->workers, id, instance, next_at, NULL);
 }
 
-static int recover(serve *sv)
+/* Hands the workers what an earlier server left unfinished (ids up to last). */
+static int recover(serve *sv, int64_t last)
 {
     char *err = NULL;
-    queue_db *q = queue_open(sv->root, &err);
-    long n = q ? queue_recover(q, on_recovered, sv, &err) : -1;
-    queue_close(q);
+    long n = queue_recover(sv->checkpoint, last, on_recovered, sv, &err);
     if (n < 0) {
         fprintf(stderr, "srcfn serve: cannot read the queue: %s\n", err ? err : "?");
         free(err);
@@ -253,8 +218,9 @@ static void print_instances(const serve_options *opt, int port, registry *reg)
     registry_put(s);
 }
 
-/* Waits for SIGINT/SIGTERM, refreshing the registry every POLL_MS. */
-static void wait_for_signal(registry *reg, const sigset_t *signals)
+/* Waits for SIGINT/SIGTERM; every POLL_MS refreshes the registry and
+ * checkpoints the store's log. */
+static void wait_for_signal(serve *sv, const sigset_t *signals)
 {
     struct timespec poll = {0, POLL_MS * 1000000L};
     for (;;) {
@@ -262,7 +228,12 @@ static void wait_for_signal(registry *reg, const sigset_t *signals)
         if (sig == SIGINT || sig == SIGTERM)
             return;
         char *err = NULL;
-        int changed = registry_refresh(reg, &err);
+        if (queue_checkpoint(sv->checkpoint, &err) != 0) {
+            fprintf(stderr, "srcfn serve: %s\n", err ? err : "cannot checkpoint the store");
+            free(err);
+            err = NULL;
+        }
+        int changed = registry_refresh(sv->reg, &err);
         if (changed < 0) {
             fprintf(stderr, "srcfn serve: cannot reload instances: %s\n", err ? err : "?");
             free(err);
@@ -272,30 +243,37 @@ static void wait_for_signal(registry *reg, const sigset_t *signals)
     }
 }
 
-/* Blocks SIGINT and SIGTERM in this thread and every thread started after. */
-static void block_signals(sigset_t *signals)
+/* Blocks SIGINT and SIGTERM in this thread and every thread started after
+ * (the main thread takes them with sigtimedwait); ignores SIGPIPE. */
+static int block_signals(sigset_t *signals)
 {
-    sigemptyset(signals);
-    sigaddset(signals, SIGINT);
-    sigaddset(signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, signals, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    if (sigemptyset(signals) != 0 || sigaddset(signals, SIGINT) != 0 || sigaddset(signals, SIGTERM) != 0 ||
+        pthread_sigmask(SIG_BLOCK, signals, NULL) != 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        fprintf(stderr, "srcfn serve: cannot set up signal handling\n");
+        return -1;
+    }
+    return 0;
 }
 
 static int start_all(serve *sv, const serve_options *opt, delivery **d, server **srv)
 {
     char *err = NULL;
-    delivery_options dopt = {0};
-    *d = delivery_start(sv->root, &dopt, &err);
-    if (*d) {
-        workers_options wopt = {opt->workers, opt->retry_base_ms};
-        sv->workers = workers_start(sv->root, sv->reg, *d, &wopt, &err);
+    int64_t last = 0;
+    sv->checkpoint = queue_open(sv->root, &err);
+    if (sv->checkpoint && queue_reset_interrupted(sv->checkpoint, &last, &err) == 0) {
+        delivery_options dopt = {0};
+        *d = delivery_start(sv->root, &dopt, &err);
     }
-    if (sv->workers && recover(sv) == 0) {
-        server_options so = {opt->bind, opt->port, opt->threads};
+    sv->writer = *d ? queue_writer_start(sv->root, &err) : NULL;
+    if (sv->writer) {
+        workers_options wopt = {opt->workers, opt->retry_base_ms};
+        sv->workers = workers_start(sv->root, sv->reg, *d, sv->writer, &wopt, &err);
+    }
+    if (sv->workers) {
+        server_options so = {opt->bind, opt->port, opt->threads > 0 ? opt->threads : SERVE_LISTENER_THREADS};
         *srv = server_start(&so, on_webhook, sv, &err);
     }
-    if (*srv)
+    if (*srv && recover(sv, last) == 0)
         return 0;
     if (err)
         fprintf(stderr, "srcfn serve: %s\n", err);
@@ -306,12 +284,12 @@ static int start_all(serve *sv, const serve_options *opt, delivery **d, server *
 int serve_run(const char *root, const serve_options *opt)
 {
     sigset_t signals;
-    block_signals(&signals);
+    if (block_signals(&signals) != 0)
+        return 1;
     int lock = lock_workspace(root);
     if (lock < 0)
         return 1;
     serve sv = {.root = root};
-    pthread_mutex_init(&sv.pool.lock, NULL);
     char *err = NULL;
     sv.reg = registry_open(root, &err);
     delivery *d = NULL;
@@ -322,15 +300,16 @@ int serve_run(const char *root, const serve_options *opt)
         free(err);
     } else if (start_all(&sv, opt, &d, &srv) == 0) {
         print_instances(opt, server_port(srv), sv.reg);
-        wait_for_signal(sv.reg, &signals);
+        wait_for_signal(&sv, &signals);
         fprintf(stderr, "srcfn serve: stopping: finishing runs in progress\n");
         status = 0;
     }
     server_stop(srv);
     workers_stop(sv.workers);
+    queue_writer_stop(sv.writer);
     if (d)
         delivery_stop(d);
-    pool_close(&sv);
+    queue_close(sv.checkpoint);
     registry_close(sv.reg);
     close(lock);
     if (status == 0)

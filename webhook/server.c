@@ -13,8 +13,9 @@
  *   BODY  first call of the access handler: method (405), Content-Length
  *         (413, before reading), Content-Type (415) are checked, then the body
  *         is collected, counting as it streams; past the limit the rest is
- *         discarded unread into memory and answered 413 when it ends (MHD
- *         0.9 cannot answer in the middle of a body); deadline
+ *         read and thrown away (never kept) and answered 413 when it ends,
+ *         since MHD 0.9 cannot answer in the middle of a body; a body that
+ *         goes on DISCARD_MAX past the limit is cut off. Deadline
  *         SERVER_BODY_TIMEOUT_S.
  *   DONE  the body is complete: UTF-8 and JSON are checked (400) and the
  *         handler answers.
@@ -29,7 +30,7 @@
  *     only touches sockets of conns in s->conns, under s->lock, and a conn
  *     leaves that list under the same lock in NOTIFY_CLOSED, before MHD
  *     closes the socket, so a reused descriptor is never shut down;
- *   - the body buffer never exceeds SERVER_MAX_BODY + 1 bytes.
+ *   - the body buffer never exceeds SERVER_MAX_BODY + 1 bytes;
  *   - a response queued in the first call (405, 413, 415) is an early one:
  *     MHD skips the body and closes the connection after answering.
  */
@@ -48,6 +49,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#include "webhook/jsonsort.h"
 
 #define DEFAULT_THREADS 2
 #define CONN_LIMIT 10000
@@ -178,16 +181,6 @@ static json_t *header_string(const char *v)
     json_t *s = json_stringn(out, o);
     free(out);
     return s;
-}
-
-json_t *server_parse_json(const char *body, size_t len)
-{
-    json_error_t jerr;
-    size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL;
-    json_t *doc = json_loadb(body, len, flags, &jerr);
-    if (!doc && json_error_code(&jerr) == json_error_numeric_overflow)
-        doc = json_loadb(body, len, flags | JSON_DECODE_INT_AS_REAL, &jerr);
-    return doc;
 }
 
 /* --- answering ----------------------------------------------------------------------- */
@@ -323,21 +316,25 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
 
 /* --- the request ----------------------------------------------------------------------- */
 
+/* Adds one header to the object (a repeated name becomes an array). Out of
+ * memory aborts, as everywhere in srcfn. */
 static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char *name, const char *value)
 {
     (void)kind;
     json_t *headers = cls;
     json_t *v = header_string(value ? value : "");
-    if (!v)
-        return MHD_YES;
     json_t *prev = json_object_get(headers, name);
-    if (!prev) {
-        json_object_set_new(headers, name, v);
-    } else if (json_is_array(prev)) {
-        json_array_append_new(prev, v);
-    } else {
-        json_object_set_new(headers, name, json_pack("[O, o]", prev, v));
-    }
+    int rc;
+    if (!v)
+        abort();
+    if (!prev)
+        rc = json_object_set_new(headers, name, v);
+    else if (json_is_array(prev))
+        rc = json_array_append_new(prev, v);
+    else
+        rc = json_object_set_new(headers, name, json_pack("[O, o]", prev, v));
+    if (rc != 0)
+        abort();
     return MHD_YES;
 }
 
@@ -412,23 +409,16 @@ static enum MHD_Result answer(server *s, conn *c, struct MHD_Connection *mc, con
     c->body[c->len] = '\0';
     if (!utf8_valid(c->body, c->len))
         return send_error(mc, MHD_HTTP_BAD_REQUEST, "the body is not valid UTF-8", 0);
+    const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (c->len > 0 && server_body_type(ct) == SERVER_BODY_JSON && !jsonsort_valid(c->body, c->len))
+        return send_error(mc, MHD_HTTP_BAD_REQUEST, "the body is not valid JSON", 0);
     json_t *headers = json_object();
     if (!headers)
         return MHD_NO;
     MHD_get_connection_values(mc, MHD_HEADER_KIND, add_header, headers);
-    const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    json_t *doc = NULL;
-    if (c->len > 0 && server_body_type(ct) == SERVER_BODY_JSON) {
-        doc = server_parse_json(c->body, c->len);
-        if (!doc) {
-            json_decref(headers);
-            return send_error(mc, MHD_HTTP_BAD_REQUEST, "the body is not valid JSON", 0);
-        }
-    }
-    server_request req = {method, url, c->query ? c->query : "", headers, c->body, c->len, doc};
+    server_request req = {method, url, c->query ? c->query : "", headers, c->body, c->len};
     int status = MHD_HTTP_OK;
     json_t *reply = s->handler(s->ctx, &req, &status);
-    json_decref(doc);
     json_decref(headers);
     return send_json(mc, status, reply, 0);
 }
@@ -465,7 +455,7 @@ static void *watchdog_main(void *arg)
         int64_t now = mono_ms();
         for (conn *c = s->conns; c; c = c->next) {
             if (c->deadline_ms && now >= c->deadline_ms && c->fd >= 0) {
-                shutdown(c->fd, SHUT_RDWR);
+                (void)shutdown(c->fd, SHUT_RDWR);   /* best effort: the socket may be closing */
                 c->deadline_ms = 0;
             }
         }
@@ -476,7 +466,7 @@ static void *watchdog_main(void *arg)
             until.tv_sec++;
             until.tv_nsec -= 1000000000L;
         }
-        pthread_cond_timedwait(&s->wake, &s->lock, &until);
+        pthread_cond_timedwait(&s->wake, &s->lock, &until);   /* s->wake runs on CLOCK_MONOTONIC */
     }
     pthread_mutex_unlock(&s->lock);
     return NULL;
@@ -494,7 +484,9 @@ static void raise_fd_limit(void)
     if (rl.rlim_cur >= want)
         return;
     rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+        fprintf(stderr, "srcfn: cannot raise the open-files limit to %llu (%s): fewer connections fit\n",
+                (unsigned long long)rl.rlim_cur, strerror(errno));
 }
 
 static char *error_text(const char *what, const char *detail)
@@ -570,8 +562,11 @@ server *server_start(const server_options *opt, server_handler handler, void *ct
         abort();
     s->handler = handler;
     s->ctx = ctx;
-    pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->wake, NULL);
+    pthread_condattr_t attr;
+    if (pthread_mutex_init(&s->lock, NULL) != 0 || pthread_condattr_init(&attr) != 0 ||
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 || pthread_cond_init(&s->wake, &attr) != 0)
+        abort();
+    pthread_condattr_destroy(&attr);
     raise_fd_limit();
     s->mhd = start_mhd(s, opt, &addr, ipv6);
     if (!s->mhd) {

@@ -38,8 +38,6 @@ typedef struct server_request {
     json_t *headers;       /* object: name -> string, or array of strings when repeated */
     const char *body;      /* NUL-terminated; body_len bytes */
     size_t body_len;
-    json_t *json;          /* the body parsed, when its type is JSON and it is not
-                            * empty (borrowed); else NULL */
 } server_request;
 
 /* Answers a request: sets *status and returns the JSON body to send (owned by
@@ -57,10 +55,6 @@ typedef struct server_options {
  * else SERVER_BODY_OTHER (NULL included). Parameters such as charset are ignored. */
 enum { SERVER_BODY_OTHER, SERVER_BODY_JSON, SERVER_BODY_FORM };
 int server_body_type(const char *content_type);
-
-/* Parses a JSON body as the listener does (any value; integers too large for
- * 64 bits read as doubles, as JavaScript would); NULL when it is not JSON. */
-json_t *server_parse_json(const char *body, size_t len);
 
 server *server_start(const server_options *opt, server_handler handler, void *ctx, char **err);
 int server_port(const server *s);

@@ -14,8 +14,10 @@
  *   - preload_bytes is the sum of the bodies of preloaded jobs in lanes and
  *     in the heap;
  *   - once stopping is set no job is taken and submitted jobs are freed.
- * A worker's engines and store connection are its own and touched by no
- * other thread.
+ * A worker's engines and store connection (for reading) are its own and
+ * touched by no other thread; writes go through the queue's writer.
+ * Workers run at nice WORKERS_NICE: under load the listener (and the writer
+ * it waits on) answer webhooks first, and runs take the CPU that is left.
  */
 #include "webhook/workers.h"
 
@@ -24,16 +26,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
-#include "engine/jsonout.h"
 #include "webhook/errlog.h"
+#include "webhook/jsonsort.h"
 #include "webhook/server.h"
 #include "workspace/deploy.h"
+#include "workspace/secrets.h"
 #include "workspace/store.h"
 
 #define PRELOAD_MAX (64u * 1024 * 1024)
+#define WORKERS_NICE 10
 
 typedef struct lane lane;
 
@@ -43,8 +49,10 @@ typedef struct job {
     char *instance;
     int64_t due;           /* ms since the epoch */
     queued_request *req;   /* NULL: load it */
-    json_t *doc;           /* the parsed body, or NULL */
     lane *lane;
+    int started;           /* marked running by the previous run's settle: 1 (attempt
+                            * in attempt), -1 it was not pending any more; 0 not yet */
+    int attempt;
 } job;
 
 struct lane {
@@ -53,6 +61,7 @@ struct lane {
     job *head, *tail;
     int running;
     double avg_ms;         /* moving average of run time; < 0: none yet */
+    int64_t last_take;     /* monotonic ms when a job of it last started */
 };
 
 typedef struct warm {
@@ -76,6 +85,7 @@ typedef struct worker {
 struct workers {
     registry *reg;
     delivery *delivery;
+    queue_writer *writer;
     workers_options opt;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -118,7 +128,6 @@ static void job_free(job *j)
         queued_request_free(j->req);
         free(j->req);
     }
-    json_decref(j->doc);
     free(j->instance);
     free(j);
 }
@@ -169,13 +178,16 @@ static void lane_drop_if_idle(workers *w, lane *l)
     free(l);
 }
 
-/* Whether a lane may start one more run now. */
-static int lane_may_run(const workers *w, const lane *l)
+/* Whether a lane may start one more run now: a slow lane (its runs took
+ * WORKERS_SLOW_MS on average, or the one it started last has been running
+ * that long) holds at most count - 1 workers. */
+static int lane_may_run(const workers *w, const lane *l, int64_t now)
 {
     if (!l->head)
         return 0;
     int count = w->opt.count;
-    return count < 2 || l->avg_ms < WORKERS_SLOW_MS || l->running < count - 1;
+    int slow = l->avg_ms >= WORKERS_SLOW_MS || (l->running > 0 && now - l->last_take >= WORKERS_SLOW_MS);
+    return count < 2 || !slow || l->running < count - 1;
 }
 
 /* The next lane after the cursor, round-robin, that may run; NULL if none. */
@@ -183,8 +195,9 @@ static lane *lane_next(workers *w)
 {
     lane *start = w->cursor && w->cursor->next ? w->cursor->next : w->lanes;
     lane *l = start;
+    int64_t now = mono_ms();
     while (l) {
-        if (lane_may_run(w, l))
+        if (lane_may_run(w, l, now))
             return l;
         l = l->next ? l->next : w->lanes;
         if (l == start)
@@ -246,7 +259,7 @@ static void promote_due(workers *w, int64_t now)
 
 /* --- submitting and taking -------------------------------------------------------------------- */
 
-void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms, queued_request *r, json_t *doc)
+void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms, queued_request *r)
 {
     job *j = calloc(1, sizeof *j);
     if (!j)
@@ -255,7 +268,6 @@ void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms
     j->instance = xstrdup(instance);
     j->due = due_ms;
     j->req = r;
-    j->doc = doc;
     pthread_mutex_lock(&w->lock);
     if (w->stopping) {
         pthread_mutex_unlock(&w->lock);
@@ -266,8 +278,6 @@ void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms
         queued_request_free(j->req);
         free(j->req);
         j->req = NULL;
-        json_decref(j->doc);
-        j->doc = NULL;
     }
     w->preload_bytes += job_bytes(j);
     if (j->due > store_now_ms())
@@ -288,26 +298,40 @@ static void wait_until(workers *w, int64_t due)
     pthread_cond_timedwait(&w->wake, &w->lock, &ts);
 }
 
-/* The next job to run, or NULL when the pool stops. */
+/* The next job that may run now, or NULL (under w->lock). */
+static job *take_ready(workers *w)
+{
+    promote_due(w, store_now_ms());
+    lane *l = lane_next(w);
+    if (!l)
+        return NULL;
+    job *j = l->head;
+    l->head = j->next;
+    if (!l->head)
+        l->tail = NULL;
+    l->running++;
+    l->last_take = mono_ms();
+    w->cursor = l;
+    w->preload_bytes -= job_bytes(j);
+    return j;
+}
+
+/* The next job to run, waiting for one; NULL when the pool stops. */
 static job *take(workers *w)
 {
     pthread_mutex_lock(&w->lock);
     job *j = NULL;
-    while (!w->stopping) {
-        promote_due(w, store_now_ms());
-        lane *l = lane_next(w);
-        if (l) {
-            j = l->head;
-            l->head = j->next;
-            if (!l->head)
-                l->tail = NULL;
-            l->running++;
-            w->cursor = l;
-            w->preload_bytes -= job_bytes(j);
-            break;
-        }
+    while (!w->stopping && (j = take_ready(w)) == NULL)
         wait_until(w, w->nheap ? w->heap[0]->due : 0);
-    }
+    pthread_mutex_unlock(&w->lock);
+    return j;
+}
+
+/* The next job if one may run now (without waiting), else NULL. */
+static job *try_take(workers *w)
+{
+    pthread_mutex_lock(&w->lock);
+    job *j = w->stopping ? NULL : take_ready(w);
     pthread_mutex_unlock(&w->lock);
     return j;
 }
@@ -370,6 +394,11 @@ static void warm_load(worker *k, warm *m, const instance_row *inst)
         m->load_error = engine_error(ERR_BAD_REQUEST, "InternalError", "cannot start the JavaScript engine", 0);
     else if (engine_load(m->e, v.code, v.code_len, "handler.js", json_object_get(v.manifest, "settings"), &error) != 0)
         m->load_error = error;
+    if (m->load_error) {
+        /* Top-level code that threw half-way left its globals: never reuse that heap. */
+        engine_free(m->e);
+        m->e = NULL;
+    }
     fn_version_free(&v);
 }
 
@@ -412,14 +441,12 @@ static const char *header_value(json_t *headers, const char *name)
 }
 
 /* The body as the function sees it: a JSON body with its object keys sorted
- * at every depth (malloc'd), else NULL (the raw body is used). */
-static char *sorted_body(const queued_request *r, json_t **doc)
+ * at every depth (malloc'd, *len bytes), else NULL (the raw body is used). */
+static char *sorted_body(const queued_request *r, size_t *len)
 {
-    if (!*doc && r->body_len > 0 && server_body_type(header_value(r->headers, "Content-Type")) == SERVER_BODY_JSON)
-        *doc = server_parse_json(r->body, r->body_len);
-    if (!*doc)
+    if (r->body_len == 0 || server_body_type(header_value(r->headers, "Content-Type")) != SERVER_BODY_JSON)
         return NULL;
-    return jsonout_dumps(*doc, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    return jsonsort(r->body, r->body_len, len);
 }
 
 static json_t *failed_result(json_t *error)
@@ -427,12 +454,25 @@ static json_t *failed_result(json_t *error)
     return json_pack("{s:[], s:[], s:[], s:O, s:i}", "events", "objects", "logs", "error", error, "durationMs", 0);
 }
 
+/* Runs the request on the instance's engine. Settings whose sealed values
+ * did not open fail the run as Invalid Settings without running it. A failed
+ * run's console lines and error have the instance's secrets masked, since
+ * they go to the error log and stderr. */
 static json_t *invoke(worker *k, const instance_row *inst, const engine_request *er)
 {
-    warm *m = warm_for(k, inst);
-    if (m->load_error)
-        return failed_result(m->load_error);
-    return engine_invoke(m->e, er, inst->settings);
+    json_t *result;
+    if (inst->settings_error) {
+        json_t *error = engine_error(ERR_INVALID_SETTINGS, "InvalidSettingsError", inst->settings_error, 0);
+        result = failed_result(error);
+        json_decref(error);
+    } else {
+        warm *m = warm_for(k, inst);
+        result = m->load_error ? failed_result(m->load_error) : engine_invoke(m->e, er, inst->settings);
+    }
+    json_t *error = json_object_get(result, "error");
+    if (error && !json_is_null(error) && json_array_size(inst->secrets) > 0)
+        secrets_mask_run_output(result, inst->secrets);
+    return result;
 }
 
 /* The request as logged with an error: what the function was given. */
@@ -463,8 +503,9 @@ static void report(const queued_request *r, json_t *error, int attempt, int fina
             where, next);
 }
 
-/* Records a run's outcome in one transaction. */
-static void settle(worker *k, const queued_request *r, int attempt, json_t *result, const char *body)
+/* Records a run's outcome (one transaction, which also marks next running
+ * when there is a next job) and reports a failure. */
+static void settle(worker *k, const queued_request *r, int attempt, json_t *result, const char *body, job *next)
 {
     workers *w = k->pool;
     json_t *error = json_object_get(result, "error");
@@ -474,88 +515,96 @@ static void settle(worker *k, const queued_request *r, int attempt, json_t *resu
     int final = !retry || attempt >= WORKERS_MAX_ATTEMPTS;
     int64_t now = store_now_ms();
     int64_t delay = (int64_t)w->opt.retry_base_ms << (attempt > 1 ? (attempt - 1 > 20 ? 20 : attempt - 1) : 0);
-    sqlite3 *db = queue_sqlite(k->q);
+    json_t *request = ok ? NULL : logged_request(r, body);
+    errlog_entry e = {r->instance, now, request, json_object_get(result, "logs"), error, attempt, final};
+    queue_outcome out = {
+        .id = r->id,
+        .instance = r->instance,
+        .received_at = r->received_at,
+        .state = ok ? "done" : !final ? NULL : retry ? "dropped" : "failed",
+        .next_at = now + delay,
+        .events = json_object_get(result, "events"),
+        .objects = json_object_get(result, "objects"),
+        .error = ok ? NULL : &e,
+    };
     char *err = NULL;
-    if (queue_begin(k->q, &err) != 0)
-        goto failed;
-    int rc;
-    if (ok) {
-        rc = queue_finish(k->q, r->id, "done", &err);
-        if (rc == 0 && delivery_enqueue(db, r->instance, json_object_get(result, "events"),
-                                        json_object_get(result, "objects"), r->received_at) != 0)
-            rc = -1;
-    } else {
-        json_t *request = logged_request(r, body);
-        errlog_entry e = {r->instance, now, request, json_object_get(result, "logs"), error, attempt, final};
-        rc = errlog_add(db, &e, &err);
-        json_decref(request);
-        if (rc == 0)
-            rc = final ? queue_finish(k->q, r->id, retry ? "dropped" : "failed", &err)
-                       : queue_requeue(k->q, r->id, now + delay, &err);
+    int next_attempt = 0;
+    int rc = queue_settle(w->writer, &out, next ? next->id : 0, &next_attempt, &err);
+    json_decref(request);
+    if (next && rc == 0) {
+        next->started = next_attempt > 0 ? 1 : -1;
+        next->attempt = next_attempt;
     }
     if (rc != 0) {
-        queue_rollback(k->q);
-        goto failed;
+        fprintf(stderr, "srcfn serve: request %lld: cannot record its run (%s); it runs again at the next start\n",
+                (long long)r->id, err ? err : "store error");
+        free(err);
+        return;
     }
-    if (queue_commit(k->q, &err) != 0)
-        goto failed;
     if (ok) {
         delivery_notify(w->delivery);
         return;
     }
     report(r, error, attempt, final, delay);
     if (!final)
-        workers_submit(w, r->id, r->instance, now + delay, NULL, NULL);
-    return;
-failed:
-    fprintf(stderr, "srcfn serve: request %lld: cannot record its run (%s); it runs again at the next start\n",
-            (long long)r->id, err ? err : "store error");
-    free(err);
+        workers_submit(w, r->id, r->instance, now + delay, NULL);
 }
 
 /* Ends a request whose instance is gone (disconnected meanwhile). */
 static void drop_orphan(worker *k, const queued_request *r)
 {
+    queue_outcome out = {.id = r->id, .instance = r->instance, .state = "dropped"};
     char *err = NULL;
-    if (queue_begin(k->q, &err) == 0) {
-        if (queue_finish(k->q, r->id, "dropped", &err) == 0 && queue_commit(k->q, &err) == 0) {
-            fprintf(stderr, "srcfn serve: request %lld dropped: instance %s is no longer connected\n",
-                    (long long)r->id, r->instance);
-            return;
-        }
-        queue_rollback(k->q);
+    if (queue_settle(k->pool->writer, &out, 0, NULL, &err) == 0) {
+        fprintf(stderr, "srcfn serve: request %lld dropped: instance %s is no longer connected\n", (long long)r->id,
+                r->instance);
+        return;
     }
     fprintf(stderr, "srcfn serve: request %lld: %s\n", (long long)r->id, err ? err : "store error");
     free(err);
 }
 
-static void run_request(worker *k, const queued_request *r, json_t **doc)
+/* Marks the job's request running unless the previous settle did: 1 it may
+ * run (*attempt set), 0 it is not pending any more, -1 error. */
+static int start_run(worker *k, job *j, int64_t id, int *attempt)
+{
+    if (j->started != 0) {
+        *attempt = j->attempt;
+        return j->started > 0;
+    }
+    char *err = NULL;
+    int started = queue_start_run(k->pool->writer, id, attempt, &err);
+    if (started < 0)
+        fprintf(stderr, "srcfn serve: request %lld: %s\n", (long long)id, err ? err : "store error");
+    free(err);
+    return started;
+}
+
+/* Runs one request; returns the job to run next when one was ready (already
+ * marked running in the same transaction as this run's outcome), else NULL. */
+static job *run_request(worker *k, job *j, const queued_request *r)
 {
     registry_snap *snap = registry_get(k->pool->reg);
     const instance_row *inst = registry_by_name(snap, r->instance);
-    char *err = NULL;
     int attempt = 0;
+    job *next = NULL;
     if (!inst || inst->version <= 0) {
         drop_orphan(k, r);
-    } else {
-        int started = queue_start_run(k->q, r->id, &attempt, &err);
-        if (started == 1) {
-            char *body = sorted_body(r, doc);
-            engine_request er = {r->method, r->url, r->headers, body ? body : r->body,
-                                 body ? strlen(body) : r->body_len, NULL};
-            json_t *result = invoke(k, inst, &er);
-            settle(k, r, attempt, result, body);
-            json_decref(result);
-            free(body);
-        } else if (started < 0) {
-            fprintf(stderr, "srcfn serve: request %lld: %s\n", (long long)r->id, err);
-            free(err);
-        }
+    } else if (start_run(k, j, r->id, &attempt) == 1) {
+        size_t len = 0;
+        char *body = sorted_body(r, &len);
+        engine_request er = {r->method, r->url, r->headers, body ? body : r->body, body ? len : r->body_len, NULL};
+        json_t *result = invoke(k, inst, &er);
+        next = try_take(k->pool);
+        settle(k, r, attempt, result, body, next);
+        json_decref(result);
+        free(body);
     }
     registry_put(snap);
+    return next;
 }
 
-static void run_job(worker *k, job *j)
+static job *run_job(worker *k, job *j)
 {
     queued_request loaded;
     queued_request *r = j->req;
@@ -566,24 +615,29 @@ static void run_job(worker *k, job *j)
             if (found < 0)
                 fprintf(stderr, "srcfn serve: request %lld: %s\n", (long long)j->id, err);
             free(err);
-            return;
+            return NULL;
         }
         r = &loaded;
     }
-    run_request(k, r, &j->doc);
+    job *next = run_request(k, j, r);
     if (r == &loaded)
         queued_request_free(&loaded);
+    return next;
 }
 
 static void *worker_main(void *arg)
 {
     worker *k = arg;
-    job *j;
-    while ((j = take(k->pool)) != NULL) {
+    /* Runs are background work: the listener answering webhooks goes first. */
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKERS_NICE) != 0)
+        fprintf(stderr, "srcfn serve: cannot lower a worker's priority (ignored)\n");
+    job *j = take(k->pool);
+    while (j) {
         int64_t t0 = mono_ms();
-        run_job(k, j);
+        job *next = run_job(k, j);
         done(k->pool, j, mono_ms() - t0);
         job_free(j);
+        j = next ? next : take(k->pool);
     }
     return NULL;
 }
@@ -618,20 +672,22 @@ static void worker_free(worker *k)
     queue_close(k->q);
 }
 
-workers *workers_start(const char *root, registry *reg, delivery *d, const workers_options *opt, char **err)
+workers *workers_start(const char *root, registry *reg, delivery *d, queue_writer *writer,
+                       const workers_options *opt, char **err)
 {
     workers *w = calloc(1, sizeof *w);
     if (!w)
         abort();
     w->reg = reg;
     w->delivery = d;
+    w->writer = writer;
     w->opt = *opt;
     if (w->opt.count <= 0)
         w->opt.count = WORKERS_DEFAULT_COUNT;
     if (w->opt.retry_base_ms <= 0)
         w->opt.retry_base_ms = WORKERS_DEFAULT_RETRY_MS;
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_cond_init(&w->wake, NULL);
+    if (pthread_mutex_init(&w->lock, NULL) != 0 || pthread_cond_init(&w->wake, NULL) != 0)
+        abort();
     w->ws = calloc((size_t)w->opt.count, sizeof *w->ws);
     if (!w->ws)
         abort();

@@ -11,7 +11,9 @@
  * Scheduling: one FIFO lane per instance, served round-robin, so a busy
  * instance does not starve the others; an instance whose runs are slow
  * (WORKERS_SLOW_MS on average) holds at most count-1 workers at once, so a
- * slow function never takes the whole pool.
+ * slow function never takes the whole pool. Workers run at a lower priority
+ * (nice 10) than the listener: under load, webhooks are answered first and
+ * runs use the CPU that is left.
  *
  * A run ends in one transaction: success marks the request done and queues
  * its events and objects for delivery (then wakes delivery); a Retry error
@@ -42,15 +44,16 @@ typedef struct workers_options {
     int retry_base_ms;     /* first Retry delay, doubling; 0: WORKERS_DEFAULT_RETRY_MS */
 } workers_options;
 
-/* Starts the pool; NULL with *err. reg and d must outlive it. */
-workers *workers_start(const char *root, registry *reg, delivery *d, const workers_options *opt, char **err);
+/* Starts the pool; NULL with *err. reg, d and writer must outlive it. */
+workers *workers_start(const char *root, registry *reg, delivery *d, queue_writer *writer,
+                       const workers_options *opt, char **err);
 
 /*
  * Hands over a stored request to run at due_ms (ms since the epoch; 0: now).
- * With its content (r, and doc: the parsed body or NULL), which the pool then
- * owns, or with r NULL, to be loaded from the store when its turn comes.
+ * With its content r, which the pool then owns, or with r NULL, to be loaded
+ * from the store when its turn comes.
  */
-void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms, queued_request *r, json_t *doc);
+void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms, queued_request *r);
 
 /* Stops taking requests, lets runs in progress finish, frees. What was not
  * run stays queued in the store. */

@@ -1,6 +1,8 @@
 /*
  * instances: the `instances` table, webhook tokens and URLs, and reading
- * settings values given on the command line.
+ * settings values given on the command line. Sensitive values are sealed on
+ * the way in and opened on the way out (workspace/secrets.h); the key is read
+ * once per call, only when a sealed value is met.
  */
 #include "workspace/instances.h"
 
@@ -13,6 +15,8 @@
 #include <strings.h>
 
 #include "engine/settings.h"
+#include "workspace/deploy.h"
+#include "workspace/secrets.h"
 #include "workspace/store.h"
 
 static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -53,7 +57,9 @@ void instance_row_free(instance_row *r)
     free(r->name);
     free(r->function);
     free(r->token);
-    json_decref(r->settings);
+    free(r->settings_error);
+    json_decref(r->secrets);              /* first: its strings are shared with settings */
+    secrets_settings_free(r->settings);   /* wipes the opened secrets */
     free(r->write_key);
     free(r->endpoint);
     memset(r, 0, sizeof *r);
@@ -66,22 +72,131 @@ void instances_free(instance_row *rows, size_t n)
     free(rows);
 }
 
+/* --- the secrets key ------------------------------------------------------------ */
+
+/* The workspace's key, loaded the first time one call needs it. */
+typedef struct keyring {
+    sqlite3 *db;
+    int loaded;
+    secrets_key key;
+} keyring;
+
+/* 1 loaded, 0 the key file is missing (*err says so), -1 error: a key file
+ * others may read, unreadable, or a database outside a workspace. */
+static int keyring_load(keyring *k, int create, char **err)
+{
+    if (k->loaded)
+        return 1;
+    char *root = store_root(k->db);
+    if (!root)
+        return fail(err, "sealed settings need a workspace's secrets key, and this database is not a workspace's");
+    int rc = secrets_key_for(root, create, &k->key, err);
+    if (rc == 0) {
+        char *path = secrets_key_path(root);
+        fail(err, "the secrets key %s is missing, so sealed settings values cannot be read (connect the instance "
+                  "again to give them anew)", path);
+        free(path);
+    }
+    free(root);
+    k->loaded = rc == 1;
+    return rc;
+}
+
+static const secrets_key *keyring_get(keyring *k, int create, char **err)
+{
+    return keyring_load(k, create, err) == 1 ? &k->key : NULL;
+}
+
+static void keyring_close(keyring *k)
+{
+    if (k->loaded)
+        secrets_key_wipe(&k->key);
+    k->loaded = 0;
+}
+
+/* The settings declaration of a version of a function (new reference; an
+ * empty one when the version does not exist), or NULL with *err. */
+static json_t *version_decl(sqlite3 *db, const char *function, int version, char **err)
+{
+    if (version <= 0)
+        return json_array();
+    fn_version v;
+    int found = deploy_load(db, function, version, &v, err);
+    if (found < 0)
+        return NULL;
+    json_t *decl = found ? json_incref(json_object_get(v.manifest, "settings")) : NULL;
+    fn_version_free(&v);
+    return decl ? decl : json_array();
+}
+
 /* --- reading rows ------------------------------------------------------------ */
 
-#define ROW_COLUMNS "name, function, version, token, settings, write_key, endpoint, created_at, updated_at"
+/* Each row comes with the manifest of the version it runs (NULL when none). */
+#define ROW_COLUMNS                                                                                \
+    "i.name, i.function, i.version, i.token, i.settings, i.write_key, i.endpoint, i.created_at,"  \
+    " i.updated_at, v.manifest"
+#define ROW_FROM " FROM instances i LEFT JOIN versions v ON v.function = i.function AND v.number = i.version"
 
-static int read_row(sqlite3_stmt *st, instance_row *r, char **err)
+/* The secret texts of a row: those of the settings its version declares
+ * sensitive, and of every value that was stored sealed. */
+static json_t *row_secrets(json_t *manifest, json_t *stored, json_t *opened)
+{
+    json_t *decl = json_object_get(manifest, "settings");
+    json_t *sensitive = json_array();
+    if (!sensitive)
+        abort();
+    const char *k;
+    json_t *v;
+    json_object_foreach(stored, k, v) {
+        if ((secrets_is_sealed(v) || secrets_is_sensitive(decl, k)) &&
+            json_array_append_new(sensitive, json_pack("{s:s, s:b}", "name", k, "sensitive", 1)) != 0)
+            abort();
+    }
+    json_t *texts = secrets_values(sensitive, opened);
+    json_decref(sensitive);
+    return texts;
+}
+
+/* The stored settings of a row opened into r->settings, r->secrets listed. */
+static int open_settings(sqlite3_stmt *st, instance_row *r, keyring *ring, char **err)
+{
+    const char *name = (const char *)sqlite3_column_text(st, 0);
+    const char *settings = (const char *)sqlite3_column_text(st, 4);
+    const char *manifest = (const char *)sqlite3_column_text(st, 9);
+    json_error_t jerr;
+    json_t *stored = settings ? json_loads(settings, 0, &jerr) : NULL;
+    if (!json_is_object(stored)) {
+        secrets_settings_free(stored);
+        return fail(err, "the stored settings of instance \"%s\" are not a JSON object", name);
+    }
+    json_t *m = manifest ? json_loads(manifest, 0, &jerr) : NULL;
+    char *why = NULL;
+    int have = secrets_settings_sealed(stored) ? keyring_load(ring, 0, &why) : 1;
+    int rc = 0;
+    if (have < 0) {
+        rc = fail(err, "instance \"%s\": %s", name, why);
+    } else {
+        /* A value that does not open is left out and said in settings_error:
+         * the row stays usable (to disconnect it, to connect it anew). */
+        r->settings = secrets_decrypt_settings_lenient(have ? &ring->key : NULL, stored, &r->settings_error);
+        if (!have) {
+            free(r->settings_error);
+            r->settings_error = why;
+            why = NULL;
+        }
+        r->secrets = row_secrets(m, stored, r->settings);
+    }
+    free(why);
+    json_decref(m);
+    secrets_settings_free(stored);   /* it may hold plain values of legacy rows */
+    return rc;
+}
+
+static int read_row(sqlite3_stmt *st, instance_row *r, keyring *ring, char **err)
 {
     memset(r, 0, sizeof *r);
-    const char *settings = (const char *)sqlite3_column_text(st, 4);
-    json_error_t jerr;
-    r->settings = settings ? json_loads(settings, 0, &jerr) : NULL;
-    if (!json_is_object(r->settings)) {
-        json_decref(r->settings);
-        r->settings = NULL;
-        return fail(err, "the stored settings of instance \"%s\" are not a JSON object",
-                    (const char *)sqlite3_column_text(st, 0));
-    }
+    if (open_settings(st, r, ring, err) != 0)
+        return -1;
     r->name = column_dup(st, 0);
     r->function = column_dup(st, 1);
     r->version = sqlite3_column_type(st, 2) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 2);
@@ -99,30 +214,34 @@ static int get_one(sqlite3 *db, const char *sql, const char *key, instance_row *
     sqlite3_stmt *st = prepare(db, sql, err);
     if (!st)
         return -1;
+    keyring ring = {db, 0, {{0}}};
     int rc;
     if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
         rc = db_fail(db, err, "cannot read an instance");
     } else {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW)
-            rc = read_row(st, out, err) == 0 ? 1 : -1;
+            rc = read_row(st, out, &ring, err) == 0 ? 1 : -1;
         else if (step == SQLITE_DONE)
             rc = 0;
         else
             rc = db_fail(db, err, "cannot read an instance");
     }
+    if (rc < 0)
+        instance_row_free(out);
+    keyring_close(&ring);
     sqlite3_finalize(st);
     return rc;
 }
 
 int instance_get(sqlite3 *db, const char *name, instance_row *out, char **err)
 {
-    return get_one(db, "SELECT " ROW_COLUMNS " FROM instances WHERE name = ?1", name, out, err);
+    return get_one(db, "SELECT " ROW_COLUMNS ROW_FROM " WHERE i.name = ?1", name, out, err);
 }
 
 int instance_by_token(sqlite3 *db, const char *token, instance_row *out, char **err)
 {
-    return get_one(db, "SELECT " ROW_COLUMNS " FROM instances WHERE token = ?1", token, out, err);
+    return get_one(db, "SELECT " ROW_COLUMNS ROW_FROM " WHERE i.token = ?1", token, out, err);
 }
 
 int instances_list(sqlite3 *db, const char *function, instance_row **rows, size_t *n, char **err)
@@ -130,11 +249,12 @@ int instances_list(sqlite3 *db, const char *function, instance_row **rows, size_
     *rows = NULL;
     *n = 0;
     sqlite3_stmt *st = prepare(db,
-                               "SELECT " ROW_COLUMNS " FROM instances"
-                               " WHERE ?1 IS NULL OR function = ?1 ORDER BY name",
+                               "SELECT " ROW_COLUMNS ROW_FROM
+                               " WHERE ?1 IS NULL OR i.function = ?1 ORDER BY i.name",
                                err);
     if (!st)
         return -1;
+    keyring ring = {db, 0, {{0}}};
     int bound = function ? sqlite3_bind_text(st, 1, function, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 1);
     int step = bound == SQLITE_OK ? SQLITE_ROW : SQLITE_ERROR;
     size_t cap = 0;
@@ -147,13 +267,16 @@ int instances_list(sqlite3 *db, const char *function, instance_row **rows, size_
                 abort();
             *rows = grown;
         }
-        if (read_row(st, &(*rows)[*n], err) != 0)
+        if (read_row(st, &(*rows)[*n], &ring, err) != 0) {
+            instance_row_free(&(*rows)[*n]);
             rc = -1;
-        else
+        } else {
             (*n)++;
+        }
     }
     if (rc == 0 && step != SQLITE_DONE)
         rc = db_fail(db, err, "cannot list instances");
+    keyring_close(&ring);
     sqlite3_finalize(st);
     if (rc != 0) {
         instances_free(*rows, *n);
@@ -165,11 +288,35 @@ int instances_list(sqlite3 *db, const char *function, instance_row **rows, size_
 
 /* --- changing rows ------------------------------------------------------------ */
 
+/* r's settings as stored: sensitive values (under the declaration of the
+ * version r runs) sealed. JSON text (malloc'd), or NULL with *err. */
+static char *stored_settings(sqlite3 *db, const instance_row *r, char **err)
+{
+    json_t *decl = version_decl(db, r->function, r->version, err);
+    if (!decl)
+        return NULL;
+    json_t *stored = NULL;
+    char *text = NULL;
+    if (secrets_settings_need_sealing(decl, r->settings)) {
+        keyring ring = {db, 0, {{0}}};
+        const secrets_key *key = keyring_get(&ring, 1, err);
+        stored = key ? secrets_encrypt_settings(key, decl, r->settings, err) : NULL;
+        keyring_close(&ring);
+    } else {
+        stored = r->settings ? json_incref(r->settings) : json_object();
+    }
+    if (stored && !(text = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS)))
+        fail(err, "cannot serialise the settings of instance \"%s\"", r->name);
+    json_decref(stored);
+    json_decref(decl);
+    return text;
+}
+
 int instance_insert(sqlite3 *db, const instance_row *r, char **err)
 {
-    char *settings = json_dumps(r->settings, JSON_COMPACT | JSON_SORT_KEYS);
+    char *settings = stored_settings(db, r, err);
     if (!settings)
-        return fail(err, "cannot serialise the settings of instance \"%s\"", r->name);
+        return -1;
     sqlite3_stmt *st = prepare(db,
                                "INSERT INTO instances (name, function, version, token, settings, write_key,"
                                " endpoint, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
@@ -211,23 +358,80 @@ int instance_delete(sqlite3 *db, const char *name, char **err)
     return rc;
 }
 
-int instance_set_version(sqlite3 *db, const char *name, int version, char **err)
+/* Seals what stored holds in plain and decl marks sensitive: the new stored
+ * text in *out (malloc'd), or NULL when nothing needs sealing. */
+static int migrate_stored(sqlite3 *db, const char *stored_text, json_t *decl, char **out, char **err)
 {
-    /* updated_at moves strictly forward, even twice in one millisecond, so a
-     * server polling it never misses a change. */
-    sqlite3_stmt *st = prepare(db,
-                               "UPDATE instances SET version = ?2, updated_at = max(?3, updated_at + 1)"
-                               " WHERE name = ?1",
-                               err);
+    *out = NULL;
+    json_error_t jerr;
+    json_t *stored = json_loads(stored_text, 0, &jerr);
+    if (!json_is_object(stored) || !secrets_settings_need_migration(decl, stored)) {
+        secrets_settings_free(stored);
+        return 0;
+    }
+    keyring ring = {db, 0, {{0}}};
+    const secrets_key *key = keyring_get(&ring, 1, err);
+    json_t *migrated = key ? secrets_migrate_settings(key, decl, stored, err) : NULL;
+    keyring_close(&ring);
+    secrets_settings_free(stored);
+    if (!migrated)
+        return -1;
+    *out = json_dumps(migrated, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(migrated);
+    if (!*out)
+        return fail(err, "cannot serialise the sealed settings");
+    /* The plain text of the row is overwritten, not left in a free page. */
+    return store_exec(db, "PRAGMA secure_delete = ON", err);
+}
+
+/* The instance's settings as they must be stored once it runs version: the
+ * new text in *out, or NULL when they stay as they are. */
+static int migrated_settings(sqlite3 *db, const char *name, int version, char **out, char **err)
+{
+    *out = NULL;
+    sqlite3_stmt *st = prepare(db, "SELECT function, settings FROM instances WHERE name = ?1", err);
     if (!st)
         return -1;
     int rc = 0;
+    int step = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(st) : SQLITE_ERROR;
+    if (step == SQLITE_ROW) {
+        const char *function = (const char *)sqlite3_column_text(st, 0);
+        const char *stored = (const char *)sqlite3_column_text(st, 1);
+        json_t *decl = function && stored ? version_decl(db, function, version, err) : json_array();
+        rc = !decl ? -1 : migrate_stored(db, stored ? stored : "{}", decl, out, err);
+        json_decref(decl);
+    } else if (step != SQLITE_DONE) {
+        rc = db_fail(db, err, "cannot read the instance");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int instance_set_version(sqlite3 *db, const char *name, int version, char **err)
+{
+    char *settings = NULL;
+    if (migrated_settings(db, name, version, &settings, err) != 0)
+        return -1;
+    /* updated_at moves strictly forward, even twice in one millisecond, so a
+     * server polling it never misses a change. */
+    sqlite3_stmt *st = prepare(db,
+                               "UPDATE instances SET version = ?2, updated_at = max(?3, updated_at + 1),"
+                               " settings = coalesce(?4, settings) WHERE name = ?1",
+                               err);
+    if (!st) {
+        free(settings);
+        return -1;
+    }
+    int rc = 0;
     if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_bind_int(st, 2, version) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, store_now_ms()) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+        sqlite3_bind_int64(st, 3, store_now_ms()) != SQLITE_OK ||
+        (settings ? sqlite3_bind_text(st, 4, settings, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
         rc = db_fail(db, err, "cannot update the instance");
     else if (sqlite3_changes(db) != 1)
         rc = fail(err, "no instance \"%s\"", name);
     sqlite3_finalize(st);
+    free(settings);
     return rc;
 }
 
@@ -512,15 +716,5 @@ int instances_parse_settings(json_t *decl, char *const *pairs, size_t n, json_t 
 
 json_t *instances_public_settings(json_t *decl, json_t *values)
 {
-    json_t *copy = json_deep_copy(values);
-    if (!copy)
-        return json_object();
-    size_t i;
-    json_t *s;
-    json_array_foreach(decl, i, s) {
-        const char *name = json_string_value(json_object_get(s, "name"));
-        if (name && json_is_true(json_object_get(s, "sensitive")) && json_object_get(copy, name))
-            json_object_set_new(copy, name, json_string("********"));
-    }
-    return copy;
+    return secrets_public_settings(decl, values);
 }

@@ -36,7 +36,11 @@ static const char schema_v1[] =
     "  id INTEGER PRIMARY KEY, function TEXT NOT NULL, at INTEGER NOT NULL,"
     "  method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL,"
     "  headers TEXT NOT NULL, body BLOB NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS captures_function ON captures (function, id);";
+    "CREATE INDEX IF NOT EXISTS captures_function ON captures (function, id);"
+    "CREATE TABLE IF NOT EXISTS remote ("
+    "  function TEXT NOT NULL, base_url TEXT NOT NULL, remote_id TEXT NOT NULL,"
+    "  code_sha256 TEXT NOT NULL, manifest_sha256 TEXT NOT NULL, synced_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (function, base_url));";
 
 int64_t store_now_ms(void)
 {
@@ -121,6 +125,19 @@ sqlite3 *store_open(const char *root, char **err)
         return NULL;
     }
     return db;
+}
+
+char *store_root(sqlite3 *db)
+{
+    static const char tail[] = "/.srcfn/state.db";
+    const char *path = db ? sqlite3_db_filename(db, "main") : NULL;
+    size_t n = path ? strlen(path) : 0;
+    if (n <= sizeof tail - 1 || strcmp(path + n - (sizeof tail - 1), tail) != 0)
+        return NULL;
+    char *root = strndup(path, n - (sizeof tail - 1));
+    if (!root)
+        abort();
+    return root;
 }
 
 void store_close(sqlite3 *db)

@@ -9,6 +9,7 @@
  *   errors     the error log of failed runs               (webhook/errlog.c)
  *   outbox     emitted messages awaiting delivery         (webhook/delivery.c)
  *   captures   requests caught by `srcfn listen`          (webhook/capture.c)
+ *   remote     ids of functions pushed to / pulled from Segment (workspace/remote.c)
  *
  * A connection is used by one thread at a time; open one per thread.
  * Every write is a transaction; WAL with synchronous=NORMAL makes a commit
@@ -23,6 +24,10 @@
 /* Opens (creating when needed) the database of the workspace at root. */
 sqlite3 *store_open(const char *root, char **err);
 void store_close(sqlite3 *db);
+
+/* The root of the workspace whose database db is (malloc'd): the directory
+ * above .srcfn/state.db. NULL for a database not opened by store_open. */
+char *store_root(sqlite3 *db);
 
 /* Runs SQL without results; returns 0 or -1 (message in *err when err). */
 int store_exec(sqlite3 *db, const char *sql, char **err);

@@ -49,3 +49,7 @@ expect_eq "run: no target is a usage error" "$rc" 2
 expect_eq "run: an unknown option is a usage error" "$rc" 2
 "$SRCFN" frobnicate >/dev/null 2>"$TMP/err"; rc=$?
 expect_eq "unknown command exits 2" "$rc" 2
+
+run_json $F/surrogates.js
+expect_json "run: surrogate pairs print as UTF-8, lone halves as U+FFFD" "$OUT" \
+  '.error == null and .logs[0].message == "a\ufffdb \ufffd é 😀"'

@@ -7,6 +7,9 @@
  *            Content-Type is application/x-www-form-urlencoded, the object of
  *            its fields (parseForm); a body given as an object is returned as
  *            is. The result is kept: later calls return the same object.
+ *            JSON goes through native.parseJson (engine/native-json.c): what
+ *            JSON.parse gives, several times faster, with Node's reading of
+ *            characters beyond U+FFFF and of bytes that are not UTF-8.
  *   text()   the body as the raw string (an object body: its JSON text)
  *   headers  a Headers          url  a URL          method  'POST', …
  *
@@ -48,7 +51,7 @@ ServerRequest.prototype.json = function json() {
   if (body !== null && typeof body === 'object') return body;
   if (data.parsed === undefined) {
     var text = body === undefined || body === null ? '' : String(body);
-    data.parsed = FORM_CONTENT_TYPE.test(requestContentType(data.headers) || '') ? parseForm(text) : JSON.parse(text);
+    data.parsed = FORM_CONTENT_TYPE.test(requestContentType(data.headers) || '') ? parseForm(text) : native.parseJson(text);
   }
   return data.parsed;
 };

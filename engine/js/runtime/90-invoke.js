@@ -60,11 +60,20 @@ function report(e) {
 }
 
 /* JSON text for engine.c: non-ASCII escaped, because Duktape writes a
- * surrogate pair as two CESU-8 sequences, which are not UTF-8. */
+ * surrogate pair as two CESU-8 sequences, which are not UTF-8; a lone
+ * surrogate (half an emoji cut by slice) becomes U+FFFD, as no UTF-8 holds it. */
 function asciiJson(value) {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, function (c) {
-    return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
+  var text = JSON.stringify(value);
+  if (!/[^\u0000-\u007e]/.test(text)) return text;
+  return text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\u007f-\uffff]/g, function (c) {
+    if (c.length === 2) return escapeUnit(c.charCodeAt(0)) + escapeUnit(c.charCodeAt(1));
+    var code = c.charCodeAt(0);
+    return escapeUnit(code >= 0xd800 && code <= 0xdfff ? 0xfffd : code);   /* a lone surrogate */
   });
+}
+
+function escapeUnit(code) {
+  return '\\u' + ('000' + code.toString(16)).slice(-4);
 }
 
 function settle(value) {

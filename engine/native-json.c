@@ -1,0 +1,711 @@
+/*
+ * native-json: native.parseJson(text), the JSON.parse behind request.json().
+ *
+ * Duktape's own JSON.parse is slow on webhook bodies (big-integer decimal
+ * conversion for every number), so bodies are parsed by yajl's event (SAX)
+ * API, and each callback builds its Duktape value directly on the value
+ * stack; there is no intermediate tree. The result is what JSON.parse(text)
+ * gives, with these rules:
+ *
+ *   - Every member and element is an own data property (defined, never a
+ *     [[Set]]): "__proto__" is an ordinary key, setters on Object.prototype
+ *     or Array.prototype are not called; a repeated key keeps its first
+ *     position and its last value.
+ *   - Numbers are the correctly rounded double of their text (strtod_l in the
+ *     C locale, or an exact shortcut for short ones, see json_number): -0,
+ *     exponents, and integers beyond 2^53 come out as in any JS engine.
+ *   - Strings are pushed in Duktape's internal form, which for a JS string
+ *     is CESU-8: a character beyond U+FFFF is a surrogate pair, each half a
+ *     3-byte sequence, as in string literals of the function's source. So raw
+ *     UTF-8 four-byte sequences are split into pairs ('😀'.length is 2, as in
+ *     Node.js), \uXXXX escapes give one code unit each (a lone surrogate
+ *     stays), and 3-byte surrogates already in the text are kept. Bytes that
+ *     are not UTF-8 become U+FFFD, one per maximal ill-formed subpart, which
+ *     is what Node.js does when it decodes the body. (Duktape's JSON.parse
+ *     copied such bytes, so a string starting with 0xFF or 0x82 became a
+ *     hidden Symbol; no string made here can.)
+ *   - Whitespace is JSON's four characters: yajl also skips \v and \f, so a
+ *     text holding either byte (which cannot appear anywhere in valid JSON)
+ *     is only parsed up to it.
+ *   - Invalid JSON throws a SyntaxError in the style of V8's, e.g.
+ *     "Unexpected token } in JSON at position 10" (the position counts UTF-16
+ *     code units, as String indexes do) or "Unexpected end of JSON input".
+ *     Nesting deeper than JSON_MAX_DEPTH throws a RangeError, as Duktape's
+ *     JSON.parse did at the same depth.
+ *
+ * Invariants:
+ *   - Nothing throws while yajl is on the C stack on our account: a callback
+ *     that fails (too deep, out of memory) records why and returns 0, which
+ *     stops yajl. Duktape itself may still throw from inside a callback (out
+ *     of memory in duk_push_*), so the parse runs under duk_safe_call, and
+ *     native_parse_json frees the yajl handle and the scratch buffers before
+ *     it returns or throws, on every path.
+ *   - Value stack during the parse (above the text and the built-in Array):
+ *     an open object holds [object] or, once a key is read, [object, key];
+ *     an open array holds [Array, its first elements...] until it has
+ *     ARRAY_BATCH of them or ends, then [array]. A finished value goes into
+ *     its object, or its array (or the array's pending elements), at once.
+ *     duk_require_stack runs on entering a container
+ *     and every 16 pending elements, so there is always room for the next
+ *     push; at most JSON_MAX_DEPTH * (ARRAY_BATCH + 1) values wait, well
+ *     under Duktape's value stack limit.
+ *   - The text is parsed in one yajl_parse call, so yajl hands the callbacks
+ *     pointers into the text itself, except for strings with escapes (decoded
+ *     here from the text, because yajl turns a lone high surrogate escape into
+ *     '?') and a number that ends the text (copied before conversion anyway).
+ */
+#include "engine/native.h"
+
+#include <float.h>
+#include <locale.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+#define JSON_MAX_DEPTH 1000
+/* An array's first elements wait on the value stack, after the built-in
+ * Array constructor, and are made into the array by one call (which sizes it
+ * once, where defining them one by one grows it many times); past this
+ * many, that is done and the rest are defined by index. */
+#define ARRAY_BATCH 256
+/* The built-in Array, kept on the parseJson function (user code may replace
+ * the global). */
+#define ARRAY_CTOR_KEY DUK_HIDDEN_SYMBOL("Array")
+
+enum { PJ_OK, PJ_TOO_DEEP, PJ_NO_MEMORY };
+
+/* What an open level holds on the value stack. */
+enum {
+    K_OBJECT,          /* [object] or, after a key, [object, key] */
+    K_ARRAY_PENDING,   /* [Array, element...]: count elements, none stored yet */
+    K_ARRAY            /* [array] */
+};
+
+typedef struct scratch {
+    unsigned char *data;
+    size_t cap;
+} scratch;
+
+typedef struct parser {
+    duk_context *ctx;
+    yajl_handle yh;
+    const unsigned char *text;   /* the whole text (held at value stack index 0) */
+    size_t len;                  /* its length in bytes */
+    duk_idx_t array_ctor;        /* value stack index of the built-in Array */
+    size_t parse_len;            /* what yajl is given: len, or up to a \v or \f */
+    int finishing;               /* in yajl_complete_parse: yajl's offsets are not ours */
+    size_t last_end;             /* offset just past the last token a callback took */
+    int failure;                 /* PJ_*: why a callback stopped yajl */
+    size_t failure_at;           /* where (PJ_TOO_DEEP: the bracket) */
+    int rejected;                /* parse_safely left an error to throw, not a value */
+    int depth;                   /* open containers */
+    scratch unescaped, clean;
+    /* Per level d (1-based), set on entering it (not zeroed up front): */
+    unsigned char kind[JSON_MAX_DEPTH + 1];       /* K_* */
+    uint32_t count[JSON_MAX_DEPTH + 1];           /* elements so far, for arrays */
+} parser;
+
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void)
+{
+    c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+static unsigned char *scratch_get(scratch *s, size_t need)
+{
+    if (need <= s->cap)
+        return s->data;
+    size_t cap = s->cap ? s->cap : 256;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2)
+            return NULL;
+        cap *= 2;
+    }
+    unsigned char *d = realloc(s->data, cap);
+    if (!d)
+        return NULL;
+    s->data = d;
+    s->cap = cap;
+    return d;
+}
+
+static int is_json_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static size_t skip_space(const parser *p, size_t i)
+{
+    while (i < p->len && is_json_space(p->text[i]))
+        i++;
+    return i;
+}
+
+/* Where the token after the last one a callback took starts: past
+ * whitespace and past a ',' or ':' that yajl accepted (it reports neither). */
+static size_t next_token(const parser *p, size_t consumed)
+{
+    size_t i = skip_space(p, p->last_end);
+    if (i < p->len && (p->text[i] == ',' || p->text[i] == ':') && i + 1 < consumed)
+        i = skip_space(p, i + 1);
+    return i;
+}
+
+/* Called first in every callback (on_string and on_map_key: once the token
+ * is found, which needs the previous last_end). */
+static void took_token(parser *p)
+{
+    p->last_end = p->finishing ? p->len : yajl_get_bytes_consumed(p->yh);
+}
+
+/* --- strings ------------------------------------------------------------------- */
+
+static size_t put_unit(unsigned char *o, unsigned int u)
+{
+    if (u < 0x80) {
+        o[0] = (unsigned char)u;
+        return 1;
+    }
+    if (u < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (u >> 6));
+        o[1] = (unsigned char)(0x80 | (u & 0x3F));
+        return 2;
+    }
+    o[0] = (unsigned char)(0xE0 | (u >> 12));
+    o[1] = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (u & 0x3F));
+    return 3;
+}
+
+/* The length of the well-formed sequence at s[0..n) (n >= 1) in Duktape's
+ * terms, or of its maximal ill-formed subpart negated. 3-byte surrogates
+ * (ED A0..BF xx) are well formed here: they are how Duktape stores them. */
+static int utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char b = s[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    int len;
+    if (b < 0x80)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        len = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        if (b == 0xE0)
+            lo = 0xA0;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        if (b == 0xF0)
+            lo = 0x90;
+        else if (b == 0xF4)
+            hi = 0x8F;
+    } else
+        return -1;
+    if (n < 2 || s[1] < lo || s[1] > hi)
+        return -1;
+    for (int i = 2; i < len; i++)
+        if ((size_t)i >= n || (s[i] & 0xC0) != 0x80)
+            return -i;
+    return len;
+}
+
+/* Pushes s[0..n) as a Duktape string (see the top of the file); 0 when out
+ * of memory. */
+static int push_text(parser *p, const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080u)
+            break;
+    }
+    while (i < n && s[i] < 0x80)
+        i++;
+    if (i < n) {
+        /* Is anything to be rewritten? Usually not: plain 2- and 3-byte text. */
+        size_t j = i;
+        while (j < n) {
+            if (s[j] < 0x80) {
+                j++;
+                continue;
+            }
+            int k = utf8_seq(s + j, n - j);
+            if (k <= 0 || k == 4)
+                break;
+            j += (size_t)k;
+        }
+        if (j < n) {
+            if (n > SIZE_MAX / 3)
+                return 0;
+            unsigned char *o = scratch_get(&p->clean, n * 3);
+            if (!o)
+                return 0;
+            memcpy(o, s, j);
+            size_t w = j;
+            while (j < n) {
+                if (s[j] < 0x80) {
+                    o[w++] = s[j++];
+                    continue;
+                }
+                int k = utf8_seq(s + j, n - j);
+                if (k == 4) {
+                    unsigned int cp = ((unsigned int)(s[j] & 0x07) << 18) | ((unsigned int)(s[j + 1] & 0x3F) << 12) |
+                                      ((unsigned int)(s[j + 2] & 0x3F) << 6) | (unsigned int)(s[j + 3] & 0x3F);
+                    cp -= 0x10000;
+                    w += put_unit(o + w, 0xD800 + (cp >> 10));
+                    w += put_unit(o + w, 0xDC00 + (cp & 0x3FF));
+                    j += 4;
+                } else if (k > 0) {
+                    memcpy(o + w, s + j, (size_t)k);
+                    w += (size_t)k;
+                    j += (size_t)k;
+                } else {
+                    w += put_unit(o + w, 0xFFFD);
+                    j += (size_t)-k;
+                }
+            }
+            duk_push_lstring(p->ctx, (const char *)o, w);
+            return 1;
+        }
+    }
+    duk_push_lstring(p->ctx, (const char *)s, n);
+    return 1;
+}
+
+static unsigned int hex4(const unsigned char *s)
+{
+    unsigned int u = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned char c = s[i];
+        u = (u << 4) | (unsigned int)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return u;
+}
+
+/* Decodes the escapes of a string token yajl has validated (raw: between its
+ * quotes): each \uXXXX is one UTF-16 code unit, as in JSON.parse. */
+static const unsigned char *unescape(parser *p, const unsigned char *raw, size_t n, size_t *out_len)
+{
+    unsigned char *o = scratch_get(&p->unescaped, n);   /* escapes never grow */
+    if (!o)
+        return NULL;
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        if (raw[i] != '\\') {
+            o[w++] = raw[i++];
+            continue;
+        }
+        unsigned char c = raw[i + 1];
+        i += 2;
+        switch (c) {
+        case 'b': o[w++] = '\b'; break;
+        case 'f': o[w++] = '\f'; break;
+        case 'n': o[w++] = '\n'; break;
+        case 'r': o[w++] = '\r'; break;
+        case 't': o[w++] = '\t'; break;
+        case 'u':
+            w += put_unit(o + w, hex4(raw + i));
+            i += 4;
+            break;
+        default: o[w++] = c; break;   /* " \ / */
+        }
+    }
+    *out_len = w;
+    return o;
+}
+
+/* Pushes a string token. yajl passes a pointer into the text when the token
+ * has no escapes; otherwise its own decoding, which is used only if the raw
+ * token cannot be found (it always can when the text is one chunk). */
+static int push_string_token(parser *p, const unsigned char *s, size_t n)
+{
+    uintptr_t at = (uintptr_t)s, text = (uintptr_t)p->text;
+    if (at >= text && at - text <= p->len && n <= p->len - (at - text))
+        return push_text(p, s, n);
+    size_t end = p->finishing ? 0 : yajl_get_bytes_consumed(p->yh);   /* just past the closing quote */
+    size_t start = next_token(p, end);
+    if (end >= 2 && start < end - 1 && end <= p->len && p->text[start] == '"' && p->text[end - 1] == '"') {
+        size_t len;
+        const unsigned char *u = unescape(p, p->text + start + 1, end - 1 - (start + 1), &len);
+        return u ? push_text(p, u, len) : 0;
+    }
+    return push_text(p, s, n);
+}
+
+/* --- numbers ------------------------------------------------------------------- */
+
+/* The double nearest to a JSON number's text. Short numbers take an exact
+ * shortcut: when the digits form an integer m < 2^53 and the decimal exponent
+ * e has |e| <= 22, m and 10^|e| are both exact doubles, so one IEEE multiply
+ * or divide rounds m * 10^e correctly (Clinger's fast path). Others go to
+ * strtod_l, which rounds correctly too. */
+static int json_number(parser *p, const char *s, size_t n, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    size_t i = 0;
+    int neg = 0, digits = 0, frac = 0;
+    uint64_t m = 0;
+    if (s[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+        m = m * 10 + (uint64_t)(s[i] - '0');
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++, frac++)
+            m = m * 10 + (uint64_t)(s[i] - '0');
+    if (i == n && digits <= 15) {   /* 15 digits: m < 10^15 < 2^53, no overflow */
+        double v = (double)m;
+        if (frac)
+            v /= pow10[frac];
+        *out = neg ? -v : v;
+        return 1;
+    }
+#endif
+    char small[64];
+    char *buf = small;
+    if (n >= sizeof small) {
+        buf = (char *)scratch_get(&p->unescaped, n + 1);
+        if (!buf)
+            return 0;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = c_locale ? strtod_l(buf, NULL, c_locale) : strtod(buf, NULL);
+    return 1;
+}
+
+/* --- building values ----------------------------------------------------------- */
+
+/* [array, value] -> [array] with array[index] = value, an own data property. */
+static void define_index(duk_context *ctx, uint32_t index)
+{
+    duk_push_uint(ctx, index);
+    duk_swap_top(ctx, -2);
+    duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
+}
+
+/* Turns [Array, element...] into the array. */
+static void make_array(parser *p)
+{
+    duk_context *ctx = p->ctx;
+    uint32_t n = p->count[p->depth];
+    if (n == 1) {
+        /* Array(x) would be an empty array of length x when x is a number. */
+        duk_push_array(ctx);
+        duk_swap_top(ctx, -2);
+        define_index(ctx, 0);
+        duk_remove(ctx, -2);
+    } else if (n == 0) {
+        duk_pop(ctx);
+        duk_push_array(ctx);
+    } else {
+        duk_call(ctx, (duk_idx_t)n);
+    }
+    p->kind[p->depth] = K_ARRAY;
+}
+
+/* Stores the value on top of the stack into the open container. */
+static void add_value(parser *p)
+{
+    if (p->depth == 0)
+        return;   /* the result: stays on the stack */
+    switch (p->kind[p->depth]) {
+    case K_OBJECT:
+        duk_def_prop(p->ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
+        break;
+    case K_ARRAY_PENDING:
+        if (++p->count[p->depth] == ARRAY_BATCH)
+            make_array(p);
+        else if (p->count[p->depth] % 16 == 0)
+            duk_require_stack(p->ctx, 20);   /* room for the next 16 and a value in the making */
+        break;
+    default:
+        define_index(p->ctx, p->count[p->depth]++);
+        break;
+    }
+}
+
+static int open_container(parser *p, int is_array)
+{
+    if (p->depth >= JSON_MAX_DEPTH) {
+        p->failure = PJ_TOO_DEEP;
+        p->failure_at = p->last_end - 1;   /* took_token has run: just past the bracket */
+        return 0;
+    }
+    duk_require_stack(p->ctx, 20);
+    if (is_array)
+        duk_dup(p->ctx, p->array_ctor);
+    else
+        duk_push_object(p->ctx);
+    p->depth++;
+    p->kind[p->depth] = is_array ? K_ARRAY_PENDING : K_OBJECT;
+    p->count[p->depth] = 0;
+    return 1;
+}
+
+static int on_null(void *ud)
+{
+    parser *p = ud;
+    took_token(p);
+    duk_push_null(p->ctx);
+    add_value(p);
+    return 1;
+}
+
+static int on_boolean(void *ud, int value)
+{
+    parser *p = ud;
+    took_token(p);
+    duk_push_boolean(p->ctx, value != 0);
+    add_value(p);
+    return 1;
+}
+
+static int on_number(void *ud, const char *s, size_t n)
+{
+    parser *p = ud;
+    double v;
+    took_token(p);
+    if (!json_number(p, s, n, &v)) {
+        p->failure = PJ_NO_MEMORY;
+        return 0;
+    }
+    duk_push_number(p->ctx, v);
+    add_value(p);
+    return 1;
+}
+
+static int on_string(void *ud, const unsigned char *s, size_t n)
+{
+    parser *p = ud;
+    int ok = push_string_token(p, s, n);
+    took_token(p);
+    if (!ok) {
+        p->failure = PJ_NO_MEMORY;
+        return 0;
+    }
+    add_value(p);
+    return 1;
+}
+
+static int on_map_key(void *ud, const unsigned char *s, size_t n)
+{
+    parser *p = ud;
+    int ok = push_string_token(p, s, n);
+    took_token(p);
+    if (!ok) {
+        p->failure = PJ_NO_MEMORY;
+        return 0;
+    }
+    return 1;
+}
+
+static int on_start_map(void *ud)
+{
+    parser *p = ud;
+    took_token(p);
+    return open_container(p, 0);
+}
+
+static int on_start_array(void *ud)
+{
+    parser *p = ud;
+    took_token(p);
+    return open_container(p, 1);
+}
+
+static int on_end(void *ud)
+{
+    parser *p = ud;
+    took_token(p);
+    if (p->kind[p->depth] == K_ARRAY_PENDING)
+        make_array(p);
+    p->depth--;
+    add_value(p);
+    return 1;
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_map_key,
+    .yajl_end_map = on_end,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end,
+};
+
+/* --- errors -------------------------------------------------------------------- */
+
+/* The position of byte offset `at` in UTF-16 code units of the text as
+ * push_text reads it (what is not UTF-8 counts one U+FFFD per subpart). */
+static size_t utf16_position(const parser *p, size_t at)
+{
+    size_t units = 0, end = at < p->len ? at : p->len;
+    for (size_t i = 0; i < end; units++) {
+        if (p->text[i] < 0x80) {
+            i++;
+            continue;
+        }
+        int k = utf8_seq(p->text + i, p->len - i);
+        if (k == 4)
+            units++;
+        i += (size_t)(k > 0 ? k : -k);
+    }
+    return units;
+}
+
+static void push_unexpected(parser *p, size_t at, int lexical);
+
+/* Pushes the SyntaxError for a text yajl rejected; `lexical` tells whether
+ * yajl failed inside a token (then `consumed` points at the offending byte)
+ * or on a whole token that may not come there (it ends at `consumed`). */
+static void push_syntax_error(parser *p, int lexical, size_t consumed)
+{
+    size_t at = next_token(p, consumed);
+    if (lexical && at < p->len) {
+        unsigned char c = p->text[at];
+        if (c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n' || c == '/')
+            at = consumed;   /* inside the token; else the token's first byte is what is wrong */
+    }
+    push_unexpected(p, at, lexical);
+}
+
+/* Pushes the SyntaxError for what starts at byte `at` (a whole token unless
+ * `lexical`), or for the end of the text when at >= len. */
+static void push_unexpected(parser *p, size_t at, int lexical)
+{
+    if (at >= p->len) {
+        duk_push_error_object_raw(p->ctx, DUK_ERR_SYNTAX_ERROR, NULL, 0, "Unexpected end of JSON input");
+        return;
+    }
+    unsigned long pos = (unsigned long)utf16_position(p, at);
+    unsigned char c = p->text[at];
+    if (!lexical && c == '"') {
+        duk_push_error_object_raw(p->ctx, DUK_ERR_SYNTAX_ERROR, NULL, 0, "Unexpected string in JSON at position %lu", pos);
+    } else if (!lexical && (c == '-' || (c >= '0' && c <= '9'))) {
+        duk_push_error_object_raw(p->ctx, DUK_ERR_SYNTAX_ERROR, NULL, 0, "Unexpected number in JSON at position %lu", pos);
+    } else {
+        /* The character as text: itself when printable, else its \u escape. */
+        char shown[8];
+        if (c >= 0x20 && c < 0x7F) {
+            shown[0] = (char)c;
+            shown[1] = '\0';
+        } else if (c >= 0x80 && utf8_seq(p->text + at, p->len - at) > 0) {
+            int k = utf8_seq(p->text + at, p->len - at);
+            memcpy(shown, p->text + at, (size_t)k);
+            shown[k] = '\0';
+        } else {
+            snprintf(shown, sizeof shown, "\\u%04x", c < 0x80 ? c : 0xFFFDu);
+        }
+        duk_push_error_object_raw(p->ctx, DUK_ERR_SYNTAX_ERROR, NULL, 0, "Unexpected token %s in JSON at position %lu",
+                                  shown, pos);
+    }
+}
+
+/* --- the parse ------------------------------------------------------------------ */
+
+/* Runs yajl over the text under duk_safe_call (which works in the caller's
+ * value stack frame); leaves the value, or on a JSON error the error object
+ * to throw (p->failure tells a callback's own). */
+static duk_ret_t parse_safely(duk_context *ctx, void *ud)
+{
+    parser *p = ud;
+    duk_require_stack(ctx, 20);
+    p->rejected = 1;   /* until the value is complete */
+    yajl_status st = yajl_parse(p->yh, p->text, p->parse_len);
+    if (st == yajl_status_ok && p->parse_len < p->len) {
+        /* Stopped before a \v or \f: the first error is there. */
+        p->last_end = p->parse_len;
+        push_syntax_error(p, 0, p->parse_len + 1);
+        return 1;
+    }
+    if (st == yajl_status_ok) {
+        p->finishing = 1;
+        st = yajl_complete_parse(p->yh);
+    }
+    if (st == yajl_status_ok) {
+        /* yajl takes a string left open after the value ("1 \"x") for one
+         * that may yet end; the value ended at last_end. */
+        size_t rest = skip_space(p, p->last_end);
+        if (rest < p->len) {
+            push_unexpected(p, rest, 0);
+            return 1;
+        }
+        p->rejected = 0;
+        return 1;
+    }
+    if (p->failure == PJ_TOO_DEEP) {
+        duk_push_error_object_raw(ctx, DUK_ERR_RANGE_ERROR, NULL, 0,
+                                  "JSON nested deeper than %d levels at position %lu", JSON_MAX_DEPTH,
+                                  (unsigned long)utf16_position(p, p->failure_at));
+        return 1;
+    }
+    if (p->failure == PJ_NO_MEMORY) {
+        duk_push_error_object_raw(ctx, DUK_ERR_RANGE_ERROR, NULL, 0, "out of memory parsing JSON");
+        return 1;
+    }
+    unsigned char *why = yajl_get_error(p->yh, 0, p->text, p->parse_len);
+    int lexical = why && strncmp((const char *)why, "lexical", 7) == 0;
+    int early_end = why && strstr((const char *)why, "premature EOF") != NULL;
+    if (why)
+        yajl_free_error(p->yh, why);
+    if (early_end)   /* the text ends inside a value */
+        duk_push_error_object_raw(ctx, DUK_ERR_SYNTAX_ERROR, NULL, 0, "Unexpected end of JSON input");
+    else   /* in yajl_complete_parse, yajl's offsets are into its own " ": the end */
+        push_syntax_error(p, lexical, p->finishing ? p->len + 1 : yajl_get_bytes_consumed(p->yh));
+    return 1;
+}
+
+/* native.parseJson(text): JSON.parse(text) without a reviver. */
+static duk_ret_t native_parse_json(duk_context *ctx)
+{
+    parser parse, *p = &parse;
+    memset(p, 0, offsetof(parser, kind));
+    duk_size_t len;
+    p->ctx = ctx;
+    p->text = (const unsigned char *)duk_to_lstring(ctx, 0, &len);
+    p->len = p->parse_len = len;
+    const unsigned char *vt = memchr(p->text, '\v', len), *ff = memchr(p->text, '\f', len);
+    if (vt || ff)
+        p->parse_len = (size_t)((vt && (!ff || vt < ff) ? vt : ff) - p->text);
+    duk_push_current_function(ctx);
+    duk_get_prop_string(ctx, -1, ARRAY_CTOR_KEY);
+    duk_remove(ctx, -2);
+    p->array_ctor = duk_get_top_index(ctx);
+
+    /* From here to the frees, nothing may throw but inside duk_safe_call. */
+    p->yh = yajl_alloc(&callbacks, NULL, p);
+    if (!p->yh)
+        return duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory parsing JSON");
+    /* Strings are checked by push_text, which replaces what is not UTF-8. */
+    yajl_config(p->yh, yajl_dont_validate_strings, 1);
+    duk_int_t rc = duk_safe_call(ctx, parse_safely, p, 0, 1);
+    int failed = rc != DUK_EXEC_SUCCESS || p->rejected;
+    yajl_free(p->yh);
+    free(p->unescaped.data);
+    free(p->clean.data);
+    if (failed)
+        return duk_throw(ctx);
+    return 1;
+}
+
+void native_json_register(duk_context *ctx)
+{
+    pthread_once(&c_locale_once, make_c_locale);
+    duk_push_c_function(ctx, native_parse_json, 1);
+    duk_get_global_string(ctx, "Array");
+    duk_put_prop_string(ctx, -2, ARRAY_CTOR_KEY);
+    duk_put_prop_string(ctx, -2, "parseJson");
+}

@@ -1,0 +1,374 @@
+/*
+ * native.parseJson (engine/native-json.c), the parser behind request.json(),
+ * on a bare heap: results against Duktape's own JSON.parse and Number() where
+ * those are right, the cases where they are not (text that is not UTF-8, raw
+ * characters beyond U+FFFF), own-property semantics, error messages and
+ * positions, the nesting limit, and running out of memory mid-parse (the
+ * sanitised build checks nothing leaks). tests/e2e/json.sh compares the same
+ * through `srcfn run` with Node.js.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/heap.h"
+#include "engine/native.h"
+#include "tests/unit/check.h"
+
+static duk_context *ctx;
+
+/* Evaluates a JS expression with T = text and P = native.parseJson; passes
+ * when it returns true. */
+static void check_bytes(const char *name, const char *text, size_t len, const char *expr)
+{
+    duk_push_lstring(ctx, text, len);
+    duk_put_global_string(ctx, "T");
+    int ok = duk_peval_string(ctx, expr) == 0 && duk_is_boolean(ctx, -1) && duk_get_boolean(ctx, -1);
+    if (!ok)
+        printf("  %s -> %s\n", expr, duk_safe_to_string(ctx, -1));
+    CHECK(name, ok);
+    duk_pop(ctx);
+}
+
+static void check_text(const char *name, const char *text, const char *expr)
+{
+    check_bytes(name, text, strlen(text), expr);
+}
+
+/* The message of the error P(T) throws, with its name: "SyntaxError: ...". */
+static void check_error(const char *name, const char *text, const char *want)
+{
+    duk_push_string(ctx, text);
+    duk_put_global_string(ctx, "T");
+    duk_peval_string(ctx, "(function () { try { P(T); return 'no error'; } catch (e) { return e.name + ': ' + e.message; } })()");
+    const char *got = duk_safe_to_string(ctx, -1);
+    int ok = strcmp(got, want) == 0;
+    if (!ok)
+        printf("  got [%s], want [%s]\n", got, want);
+    CHECK(name, ok);
+    duk_pop(ctx);
+}
+
+static void eval_setup(const char *src)
+{
+    if (duk_peval_string(ctx, src) != 0) {
+        printf("FAIL setup: %s\n", duk_safe_to_string(ctx, -1));
+        exit(1);
+    }
+    duk_pop(ctx);
+}
+
+/* What JSON.parse gives (JSON.stringify of both, and -0 kept apart). */
+#define SAME_AS_DUKTAPE "(function () { var a = P(T), b = JSON.parse(T); " \
+    "return JSON.stringify(a) === JSON.stringify(b) && Object.is(a, b) === (a === null || typeof a !== 'object'); })()"
+
+static void test_values(void)
+{
+    static const char *docs[] = {
+        "{\"a\":1,\"b\":[true,false,null],\"c\":{\"d\":\"e\"},\"f\":-12.5e-3}",
+        "  \t\r\n[ 1 , 2 ,\n\"x\" ]  ",
+        "{}", "[]", "\"\"", "0", "-1", "true", "null", "[[],[[]],{}]",
+        "{\"1\":\"x\",\"0\":\"y\",\"b\":1,\"a\":2}",
+        "{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\u20ac\\u0000z\"}",
+        "{\"\":{\"\":[\"\"]}}",
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "json: document %zu as JSON.parse reads it", i);
+        check_text(name, docs[i], SAME_AS_DUKTAPE);
+    }
+    check_text("json: a repeated key keeps its first place and its last value", "{\"a\":1,\"b\":2,\"a\":3}",
+               "Object.keys(P(T)).join() === 'a,b' && P(T).a === 3");
+    check_text("json: \\u0000 inside a string", "\"a\\u0000b\"", "P(T).length === 3 && P(T).charCodeAt(1) === 0");
+    check_text("json: a non-string argument is read as its string", "", "P(123) === 123 && P(true) === true");
+
+    /* Arrays of every size the parser builds differently (1, a batch, past it). */
+    eval_setup("function range(n) { var a = []; for (var i = 0; i < n; i++) a.push(i % 3 ? 'v' + i : i * 1.5); return a; }");
+    check_text("json: arrays of 1, 2, 255, 256, 257 and 1000 elements", "",
+               "[1, 2, 255, 256, 257, 1000].every(function (n) { var t = JSON.stringify(range(n)), a = P(t);"
+               " return Array.isArray(a) && a.length === n && JSON.stringify(a) === t; })");
+    check_text("json: a one-element array of a number is that element, not a length", "[3]",
+               "P(T).length === 1 && P(T)[0] === 3");
+    check_text("json: arrays nested in big arrays", "",
+               "(function () { var v = []; for (var i = 0; i < 300; i++) v.push([i, [i], {k: [i, i]}]);"
+               " var t = JSON.stringify(v); return JSON.stringify(P(t)) === t; })()");
+}
+
+/* Parses "[n0,n1,...]" and compares each element, bit for bit, with strtod's
+ * correctly rounded reading (Duktape's own Number() rounds some ties wrongly,
+ * e.g. 62480208440804404). */
+static int numbers_match(const char *const *nums, size_t n)
+{
+    size_t cap = 2, len = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(nums[i]) + 1;
+    char *text = malloc(cap + 1);
+    if (!text)
+        return 0;
+    text[0] = '[';
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(nums[i]);
+        memcpy(text + len, nums[i], l);
+        len += l;
+        text[len++] = i + 1 < n ? ',' : ']';
+    }
+    text[len] = '\0';
+    int ok = 1;
+    duk_get_global_string(ctx, "P");
+    duk_push_string(ctx, text);
+    if (duk_pcall(ctx, 1) != 0 || duk_get_length(ctx, -1) != n) {
+        printf("  %s\n", duk_safe_to_string(ctx, -1));
+        ok = 0;
+    }
+    for (size_t i = 0; ok && i < n; i++) {
+        duk_get_prop_index(ctx, -1, (duk_uarridx_t)i);
+        double got = duk_get_number(ctx, -1), want = strtod(nums[i], NULL);
+        if (memcmp(&got, &want, sizeof got) != 0) {
+            printf("  %s: got %.17g, want %.17g\n", nums[i], got, want);
+            ok = 0;
+        }
+        duk_pop(ctx);
+    }
+    duk_pop(ctx);
+    free(text);
+    return ok;
+}
+
+static void test_numbers(void)
+{
+    check_text("json: -0 stays negative zero", "[-0, -0.0, -0e5, 0]",
+               "(function (a) { return Object.is(a[0], -0) && Object.is(a[1], -0) && Object.is(a[2], -0) && Object.is(a[3], 0); })(P(T))");
+    static const char *const fixed[] = {
+        "0", "-0", "0.1", "9.99", "10.99", "9.9900000000000002", "1e21", "1e22", "1e23", "123456789012345",
+        "1234567890123456", "9007199254740991", "9007199254740992", "9007199254740993", "62480208440804404",
+        "18446744073709551615", "123456789012345678901234567890", "1.7976931348623157e308", "1e400", "-1e400",
+        "4.9e-324", "2.2250738585072011e-308", "2.2250738585072014e-308", "1e-400", "0.000001", "1E+2", "1e-7",
+        "3.141592653589793", "2.718281828459045235360287", "0.30000000000000004", "5e-324", "1.5e300",
+        "999999999999999", "0.999999999999999", "-123.456", "100000000000000000000000",
+    };
+    CHECK("json: numbers are the double nearest their text", numbers_match(fixed, sizeof fixed / sizeof fixed[0]));
+
+    /* Random decimals of 1 to 40 digits, some with exponents. */
+    enum { N = 20000 };
+    char **nums = calloc(N, sizeof *nums);
+    unsigned long long seed = 42;
+    int made = nums != NULL;
+    for (int i = 0; made && i < N; i++) {
+        char buf[128];
+        size_t w = 0;
+#define RND(n) ((seed = seed * 6364136223846793005ULL + 1442695040888963407ULL), (int)((seed >> 33) % (n)))
+        if (RND(4) == 0)
+            buf[w++] = '-';
+        int digits = 1 + RND(20);
+        buf[w++] = (char)(digits > 1 ? '1' + RND(9) : '0' + RND(10));
+        for (int d = 1; d < digits; d++)
+            buf[w++] = (char)('0' + RND(10));
+        if (RND(2)) {
+            buf[w++] = '.';
+            for (int d = 1 + RND(20); d > 0; d--)
+                buf[w++] = (char)('0' + RND(10));
+        }
+        if (RND(3) == 0) {
+            const char *sign = RND(2) ? "-" : "";
+            w += (size_t)snprintf(buf + w, sizeof buf - w, "e%s%d", sign, RND(330));
+        }
+#undef RND
+        buf[w] = '\0';
+        nums[i] = strdup(buf);
+        made = nums[i] != NULL;
+    }
+    CHECK("json: 20000 random numbers are the double nearest their text", made && numbers_match((const char *const *)nums, N));
+    for (int i = 0; nums && i < N; i++)
+        free(nums[i]);
+    free(nums);
+}
+
+static void test_strings(void)
+{
+    /* Characters beyond U+FFFF are surrogate pairs, as in source literals and Node. */
+    check_text("json: raw UTF-8 emoji is a surrogate pair", "[\"\xF0\x9F\x98\x80\", \"\\ud83d\\ude00\"]",
+               "(function (a) { return a[0].length === 2 && a[0] === a[1] && a[0] === '\\ud83d\\ude00' &&"
+               " a[0].charCodeAt(0) === 0xd83d && a[0].charCodeAt(1) === 0xde00; })(P(T))");
+    check_text("json: 2- and 3-byte UTF-8 kept", "\"\xC3\xA9\xE2\x82\xAC\"", "P(T) === '\\u00e9\\u20ac'");
+    check_text("json: lone surrogate escapes stay single code units",
+               "[\"\\ud800\", \"\\udc00\", \"\\ud800\\u0041\", \"x\\ud800y\", \"\\udbff\\udfff\", \"\\ud800\\ud800\"]",
+               "(function (a) { return a[0] === '\\ud800' && a[1] === '\\udc00' && a[2] === '\\ud800A' &&"
+               " a[3] === 'x\\ud800y' && a[4] === '\\udbff\\udfff' && a[5] === '\\ud800\\ud800'; })(P(T))");
+    check_text("json: an escaped backslash before u is not an escape", "\"\\\\ud800\"",
+               "P(T) === '\\\\ud800' && P(T).length === 6");
+    check_text("json: a key with escapes", "{\"k\\u00e9y\\n\":1, \"\\ud83d\\ude00\":2}",
+               "(function (o) { return o['k\\u00e9y\\n'] === 1 && o['\\ud83d\\ude00'] === 2; })(P(T))");
+
+    /* Not UTF-8: one U+FFFD per maximal ill-formed subpart, as Node decodes. */
+    static const struct { const char *name, *text, *want; } bad[] = {
+        {"json: a stray continuation byte", "\"a\x80" "b\"", "a\\ufffdb"},
+        {"json: a truncated 2-byte sequence", "\"a\xC3\"", "a\\ufffd"},
+        {"json: a truncated 3-byte sequence is one U+FFFD", "\"\xE2\x82" "x\"", "\\ufffdx"},
+        {"json: a truncated 4-byte sequence is one U+FFFD", "\"\xF0\x9F\x98\"", "\\ufffd"},
+        {"json: an overlong sequence", "\"\xC0\xAF\"", "\\ufffd\\ufffd"},
+        {"json: past U+10FFFF", "\"\xF4\x90\x80\x80\"", "\\ufffd\\ufffd\\ufffd\\ufffd"},
+        {"json: 0xFF", "\"\xFF\"", "\\ufffd"},
+        {"json: a 3-byte surrogate is kept as that code unit", "\"\xED\xA0\xBD\xED\xB8\x80\"", "\\ud83d\\ude00"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char expr[160];
+        snprintf(expr, sizeof expr, "P(T) === '%s'", bad[i].want);
+        check_text(bad[i].name, bad[i].text, expr);
+    }
+    check_text("json: a key that is not UTF-8 is an ordinary string key, not a symbol", "{\"\xFF" "a\":1,\"\x82" "b\":2}",
+               "(function (o) { var k = Object.keys(o); return k.length === 2 && k[0] === '\\ufffda' && k[1] === '\\ufffdb'"
+               " && typeof k[0] === 'string' && JSON.stringify(o) === '{\"\\ufffda\":1,\"\\ufffdb\":2}'; })(P(T))");
+    check_bytes("json: a NUL byte outside strings is an error", "[1,\0" "2]", 6,
+                "(function () { try { P(T); return false; } catch (e) { return e.name === 'SyntaxError'; } })()");
+}
+
+static void test_properties(void)
+{
+    check_text("json: __proto__ is an own property; the prototype stays", "{\"__proto__\":{\"x\":1},\"a\":{\"__proto__\":[]}}",
+               "(function (o) { return Object.keys(o).join() === '__proto__,a' && Object.getPrototypeOf(o) === Object.prototype"
+               " && o.x === undefined && Object.getOwnPropertyDescriptor(o, '__proto__').value.x === 1"
+               " && Object.getPrototypeOf(o.a) === Object.prototype && Array.isArray(Object.getOwnPropertyDescriptor(o.a, '__proto__').value);"
+               " })(P(T))");
+    check_text("json: members are writable, enumerable, configurable data properties", "{\"a\":1}",
+               "(function (d) { return d.value === 1 && d.writable && d.enumerable && d.configurable; })"
+               "(Object.getOwnPropertyDescriptor(P(T), 'a'))");
+    eval_setup("var setterCalls = 0;"
+               "Object.defineProperty(Object.prototype, 'trap', { set: function () { setterCalls++; }, configurable: true });"
+               "Object.defineProperty(Array.prototype, '0', { set: function () { setterCalls++; }, configurable: true });"
+               "Object.defineProperty(Array.prototype, '300', { set: function () { setterCalls++; }, configurable: true });");
+    check_text("json: setters on Object.prototype and Array.prototype are not called", "",
+               "(function () { var big = '0'; for (var i = 1; i < 400; i++) big += ',' + i;"
+               " var o = P('{\"trap\":1}'), a = P('[7]'), b = P('[7,8]'), c = P('[' + big + ']');"
+               " return setterCalls === 0 && o.hasOwnProperty('trap') && o.trap === 1 && a.hasOwnProperty(0) && a[0] === 7"
+               " && b[0] === 7 && c.hasOwnProperty(300) && c[300] === 300 && c.length === 400; })()");
+    eval_setup("delete Object.prototype.trap; delete Array.prototype[0]; delete Array.prototype[300];");
+    eval_setup("var SavedArray = Array; Array = function () { throw new Error('user Array called'); };");
+    check_text("json: a replaced global Array is not used", "[[1,2],[3]]", "JSON.stringify(P(T)) === '[[1,2],[3]]'");
+    eval_setup("Array = SavedArray;");
+}
+
+static void test_errors(void)
+{
+    static const struct { const char *text, *want; } cases[] = {
+        {"{\"a\":1,}", "SyntaxError: Unexpected token } in JSON at position 7"},
+        {"[1,2,]", "SyntaxError: Unexpected token ] in JSON at position 5"},
+        {"{'a':1}", "SyntaxError: Unexpected token ' in JSON at position 1"},
+        {"{\"a\":[1,2", "SyntaxError: Unexpected end of JSON input"},
+        {"{\"a\":\"b", "SyntaxError: Unexpected end of JSON input"},
+        {"", "SyntaxError: Unexpected end of JSON input"},
+        {"   ", "SyntaxError: Unexpected end of JSON input"},
+        {"[1,", "SyntaxError: Unexpected end of JSON input"},
+        {"tru", "SyntaxError: Unexpected end of JSON input"},
+        {"1.", "SyntaxError: Unexpected end of JSON input"},
+        {"[1 2]", "SyntaxError: Unexpected number in JSON at position 3"},
+        {"[01]", "SyntaxError: Unexpected number in JSON at position 2"},
+        {"{\"a\" \"b\"}", "SyntaxError: Unexpected string in JSON at position 5"},
+        {"{\"a\":1}}", "SyntaxError: Unexpected token } in JSON at position 7"},
+        {"{\"a\":1} x", "SyntaxError: Unexpected token x in JSON at position 8"},
+        {"0\"", "SyntaxError: Unexpected string in JSON at position 1"},
+        {"{} \"x", "SyntaxError: Unexpected string in JSON at position 3"},
+        {"1 tru", "SyntaxError: Unexpected token t in JSON at position 2"},
+        {"[tru]", "SyntaxError: Unexpected token ] in JSON at position 4"},
+        {"\"\\x\"", "SyntaxError: Unexpected token x in JSON at position 2"},
+        {"\"\\u12G4\"", "SyntaxError: Unexpected token G in JSON at position 5"},
+        {"-a", "SyntaxError: Unexpected token a in JSON at position 1"},
+        {"+1", "SyntaxError: Unexpected token + in JSON at position 0"},
+        {".5", "SyntaxError: Unexpected token . in JSON at position 0"},
+        {"NaN", "SyntaxError: Unexpected token N in JSON at position 0"},
+        {"[1,,2]", "SyntaxError: Unexpected token , in JSON at position 3"},
+        {"{\"a\"::1}", "SyntaxError: Unexpected token : in JSON at position 5"},
+        {"/*c*/1", "SyntaxError: Unexpected token / in JSON at position 0"},
+        {"\"a\tb\"", "SyntaxError: Unexpected token \\u0009 in JSON at position 2"},
+        {"\f{}", "SyntaxError: Unexpected token \\u000c in JSON at position 0"},
+        {"{}\v", "SyntaxError: Unexpected token \\u000b in JSON at position 2"},
+        {"[1,\f2]", "SyntaxError: Unexpected token \\u000c in JSON at position 3"},
+        {"[1 x \f]", "SyntaxError: Unexpected token x in JSON at position 3"},
+        {"[\"\xC3\xA9\xF0\x9F\x98\x80\", }", "SyntaxError: Unexpected token } in JSON at position 8"},
+        {"[\xC3\xA9]", "SyntaxError: Unexpected token \xC3\xA9 in JSON at position 1"},
+        {"\xEF\xBB\xBF{}", "SyntaxError: Unexpected token \xEF\xBB\xBF in JSON at position 0"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[128];
+        snprintf(name, sizeof name, "json: error for %.40s", cases[i].text);
+        for (char *c = name; *c; c++)
+            if ((unsigned char)*c < 0x20)
+                *c = '?';
+        check_error(name, cases[i].text, cases[i].want);
+    }
+}
+
+static void test_depth(void)
+{
+    check_text("json: 1000 levels parse", "",
+               "(function () { var t = new Array(1001).join('[') + new Array(1001).join(']'), a = P(t), d = 0;"
+               " while (Array.isArray(a)) { a = a[0]; d++; } return d === 1000; })()");
+    check_text("json: 1000 levels of objects parse", "",
+               "(function () { var t = new Array(1001).join('{\"k\":') + '1' + new Array(1001).join('}'), a = P(t), d = 0;"
+               " while (typeof a === 'object') { a = a.k; d++; } return d === 1000 && a === 1; })()");
+    check_text("json: 1001 levels are a RangeError at the 1001st bracket", "",
+               "(function () { try { P(new Array(1002).join('[') + new Array(1002).join(']')); return false; }"
+               " catch (e) { return e instanceof RangeError && /position 1000$/.test(e.message); } })()");
+    check_text("json: a million open brackets are a RangeError, not a crash", "",
+               "(function () { var t = new Array(1000001).join('['); try { P(t); return false; }"
+               " catch (e) { return e instanceof RangeError; } })()");
+}
+
+/* Running out of memory mid-parse throws Duktape's RangeError out of a yajl
+ * callback; parseJson must free yajl's handle and leave a working heap. */
+static void test_out_of_memory(void)
+{
+    heap_state hs;
+    memset(&hs, 0, sizeof hs);
+    hs.cap = 256u * 1024 * 1024;
+    duk_context *small = heap_create(&hs);
+    if (!small) {
+        CHECK("json: a small heap", 0);
+        return;
+    }
+    duk_push_object(small);
+    native_json_register(small);
+    duk_put_global_string(small, "P");
+    /* A 3 MB text whose value needs far more than the 4 MB left to it (the
+     * error is a RangeError, or a DoubleError when even it finds no room). */
+    int rc = duk_peval_string(small,
+        "var parts = [], i; for (i = 0; i < 100000; i++) parts.push('{\"k' + i + '\":[\"v' + i + '\",' + i + '.5]}');"
+        " var S = '[' + parts.join(',') + ']'; parts = null;");
+    duk_pop(small);
+    duk_gc(small, 0);
+    hs.cap = hs.used + 4u * 1024 * 1024;
+    rc = rc || duk_peval_string(small,
+        "(function () { var err = null; try { P.parseJson(S); } catch (e) { err = e; } S = null;"
+        " var ok = P.parseJson('{\"a\":[1]}').a[0] === 1;"
+        " return err !== null && ok || String(err); })()");
+    int ok = rc == 0 && duk_is_boolean(small, -1) && duk_get_boolean(small, -1);
+    if (!ok)
+        printf("  %s\n", duk_safe_to_string(small, -1));
+    CHECK("json: out of memory mid-parse is an error and the heap goes on", ok && hs.out_of_memory);
+    duk_destroy_heap(small);
+}
+
+int main(void)
+{
+    heap_state hs;
+    memset(&hs, 0, sizeof hs);
+    hs.cap = 512u * 1024 * 1024;
+    ctx = heap_create(&hs);
+    if (!ctx) {
+        printf("FAIL json: cannot create a heap\n");
+        return 1;
+    }
+    duk_push_object(ctx);
+    native_json_register(ctx);
+    duk_get_prop_string(ctx, -1, "parseJson");
+    duk_put_global_string(ctx, "P");
+    duk_pop(ctx);
+
+    test_values();
+    test_numbers();
+    test_strings();
+    test_properties();
+    test_errors();
+    test_depth();
+    duk_destroy_heap(ctx);
+    test_out_of_memory();
+    return check_failures ? 1 : 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * What `srcfn serve` builds on and its end-to-end tests reach only in part:
+ * jsonsort (sorted keys, numbers and strings as sent, the JSON grammar), the
+ * listener's reading of Content-Type, the error log's limits (100 per
+ * instance, 30 days), and the queue's writer (inserts, attempts, outcomes,
+ * recovery of interrupted runs).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/unit/check.h"
+#include "webhook/errlog.h"
+#include "webhook/jsonsort.h"
+#include "webhook/queue.h"
+#include "webhook/server.h"
+#include "workspace/store.h"
+
+/* Whether jsonsort turns in into want (NULL: refuses it). */
+static int sorts(const char *in, const char *want)
+{
+    size_t len = 0;
+    char *out = jsonsort(in, strlen(in), &len);
+    int ok = want ? out && strcmp(out, want) == 0 && len == strlen(want) : out == NULL;
+    if (!ok)
+        printf("  %s -> %s\n", in, out ? out : "(refused)");
+    if (ok && jsonsort_valid(in, strlen(in)) != (want != NULL))
+        ok = 0;
+    free(out);
+    return ok;
+}
+
+static void test_jsonsort(void)
+{
+    CHECK("jsonsort: keys sorted at every depth",
+          sorts("{\"b\":1,\"a\":{\"d\":[{\"z\":1,\"y\":2}],\"c\":2}}", "{\"a\":{\"c\":2,\"d\":[{\"y\":2,\"z\":1}]},\"b\":1}"));
+    CHECK("jsonsort: whitespace dropped, numbers as sent",
+          sorts(" { \"n\" : [ 1.50 , -0 , 2.5E-3 , 1e400 , 12345678901234567890 ] } ",
+                "{\"n\":[1.50,-0,2.5E-3,1e400,12345678901234567890]}"));
+    CHECK("jsonsort: strings as sent", sorts("[\"a\\u00e9\\n\\\"\",\"é\"]", "[\"a\\u00e9\\n\\\"\",\"é\"]"));
+    CHECK("jsonsort: escaped keys sort by their text", sorts("{\"\\u0062\":1,\"a\":2,\"c\":3}", "{\"a\":2,\"\\u0062\":1,\"c\":3}"));
+    CHECK("jsonsort: equal keys keep their order (the last wins)", sorts("{\"b\":1,\"a\":1,\"b\":2}", "{\"a\":1,\"b\":1,\"b\":2}"));
+    CHECK("jsonsort: uppercase before lowercase", sorts("{\"a\":1,\"B\":2}", "{\"B\":2,\"a\":1}"));
+    CHECK("jsonsort: scalars and empty containers", sorts("\"x\"", "\"x\"") && sorts("true", "true") &&
+                                                        sorts("null", "null") && sorts("{}", "{}") && sorts("[ ]", "[]"));
+    CHECK("jsonsort: refuses broken JSON",
+          sorts("{", NULL) && sorts("{\"a\":}", NULL) && sorts("01", NULL) && sorts("1.", NULL) &&
+              sorts("[1,]", NULL) && sorts("{\"a\":1,}", NULL) && sorts("\"\\x\"", NULL) && sorts("\"a\tb\"", NULL) &&
+              sorts("{} x", NULL) && sorts("", NULL) && sorts("-", NULL) && sorts("tru", NULL) &&
+              sorts("{'a':1}", NULL) && sorts("\"\\u12\"", NULL) && sorts("[1 2]", NULL));
+    char deep[2 * (JSONSORT_MAX_DEPTH + 1) + 1];
+    memset(deep, '[', JSONSORT_MAX_DEPTH + 1);
+    memset(deep + JSONSORT_MAX_DEPTH + 1, ']', JSONSORT_MAX_DEPTH + 1);
+    deep[sizeof deep - 1] = '\0';
+    CHECK("jsonsort: refuses nesting past the limit", !jsonsort_valid(deep, strlen(deep)));
+    CHECK("jsonsort: accepts nesting at the limit", jsonsort_valid(deep + 1, strlen(deep) - 2));
+}
+
+static void test_content_types(void)
+{
+    CHECK("content type: application/json", server_body_type("application/json") == SERVER_BODY_JSON);
+    CHECK("content type: parameters and case ignored",
+          server_body_type(" Application/JSON; charset=utf-8") == SERVER_BODY_JSON);
+    CHECK("content type: +json suffix", server_body_type("application/vnd.api+json") == SERVER_BODY_JSON);
+    CHECK("content type: form", server_body_type("application/x-www-form-urlencoded;charset=UTF-8") == SERVER_BODY_FORM);
+    CHECK("content type: others refused",
+          server_body_type("text/plain") == SERVER_BODY_OTHER && server_body_type(NULL) == SERVER_BODY_OTHER &&
+              server_body_type("application/jsonx") == SERVER_BODY_OTHER &&
+              server_body_type("text/x+json") == SERVER_BODY_OTHER &&
+              server_body_type("multipart/form-data; boundary=x") == SERVER_BODY_OTHER);
+}
+
+static int add_error(sqlite3 *db, const char *instance, int64_t at, int attempt)
+{
+    json_t *request = json_pack("{s:s}", "method", "POST");
+    json_t *logs = json_array();
+    json_t *error = json_pack("{s:s, s:s, s:s, s:i}", "type", "Bad Request", "name", "Error", "message", "m", "line", 3);
+    errlog_entry e = {instance, at, request, logs, error, attempt, 1};
+    char *err = NULL;
+    int rc = errlog_add(db, &e, &err);
+    free(err);
+    json_decref(request);
+    json_decref(logs);
+    json_decref(error);
+    return rc;
+}
+
+static void test_errlog(sqlite3 *db)
+{
+    int64_t now = store_now_ms();
+    int ok = add_error(db, "other", now, 1) == 0;
+    for (int i = 1; i <= ERRLOG_KEEP + 5; i++)
+        ok = ok && add_error(db, "i1", now - 1000 + i, i) == 0;
+    char *err = NULL;
+    json_t *list = errlog_list(db, "i1", now, &err);
+    CHECK("errlog: entries are added", ok);
+    CHECK("errlog: keeps the 100 most recent", json_array_size(list) == ERRLOG_KEEP);
+    CHECK("errlog: newest first",
+          json_integer_value(json_object_get(json_array_get(list, 0), "attempt")) == ERRLOG_KEEP + 5 &&
+              json_integer_value(json_object_get(json_array_get(list, ERRLOG_KEEP - 1), "attempt")) == 6);
+    json_t *first = json_array_get(list, 0);
+    CHECK("errlog: an entry's fields",
+          json_is_true(json_object_get(first, "final")) && json_integer_value(json_object_get(first, "line")) == 3 &&
+              strcmp(json_string_value(json_object_get(first, "type")), "Bad Request") == 0 &&
+              json_is_array(json_object_get(first, "logs")) &&
+              strcmp(json_string_value(json_object_get(json_object_get(first, "request"), "method")), "POST") == 0);
+    json_decref(list);
+    add_error(db, "old", now - ERRLOG_MAX_AGE_MS - 5000, 1);
+    add_error(db, "old", now - ERRLOG_MAX_AGE_MS + 60000, 2);
+    list = errlog_list(db, "old", now, &err);
+    CHECK("errlog: nothing older than 30 days", json_array_size(list) == 1);
+    json_decref(list);
+    list = errlog_list(db, "other", now, &err);
+    CHECK("errlog: other instances keep theirs", json_array_size(list) == 1);
+    json_decref(list);
+    free(err);
+}
+
+static void count(void *ctx, int64_t id, const char *instance, int64_t next_at)
+{
+    (void)id;
+    (void)next_at;
+    if (strcmp(instance, "i1") == 0)
+        (*(int *)ctx)++;
+}
+
+static void test_queue(const char *root)
+{
+    char *err = NULL;
+    queue_writer *w = queue_writer_start(root, &err);
+    queue_db *q = queue_open(root, &err);
+    CHECK("queue: the writer starts", w && q);
+    if (!w || !q)
+        return;
+    queued_request r = {0, "i1", 42, "POST", "https://fn.segmentapis.com/?a=1", json_pack("{s:s}", "X", "y"),
+                        "{\"n\":1}", 7, 0};
+    int64_t a = queue_insert(w, &r, &err), b = queue_insert(w, &r, &err);
+    CHECK("queue: inserts return growing ids", a > 0 && b > a);
+    queued_request got;
+    CHECK("queue: a request reads back as stored",
+          queue_load(q, a, &got, &err) == 1 && strcmp(got.url, r.url) == 0 && got.body_len == 7 &&
+              memcmp(got.body, "{\"n\":1}", 7) == 0 && json_equal(got.headers, r.headers) && got.attempts == 0);
+    queued_request_free(&got);
+    int attempt = 0;
+    CHECK("queue: starting a run counts the attempt",
+          queue_start_run(w, a, &attempt, &err) == 1 && attempt == 1 && queue_start_run(w, a, &attempt, &err) == 1 &&
+              attempt == 2);
+    queue_outcome done = {.id = a, .instance = "i1", .received_at = 42, .state = "done",
+                          .events = json_array(), .objects = json_array()};
+    int next_attempt = -1;
+    CHECK("queue: a success is recorded, and the next run marked with it",
+          queue_settle(w, &done, b, &next_attempt, &err) == 0 && next_attempt == 1);
+    CHECK("queue: a finished request does not start again", queue_start_run(w, a, &attempt, &err) == 0);
+    json_decref(done.events);
+    json_decref(done.objects);
+    int pending = 0;
+    int64_t last = 0;
+    int reset = queue_reset_interrupted(q, &last, &err);
+    int64_t c = queue_insert(w, &r, &err);   /* after the reset: a new request, not recovered */
+    long n = queue_recover(q, last, count, &pending, &err);
+    CHECK("queue: recovery resumes the interrupted run, not newer requests",
+          reset == 0 && last == b && c > b && n == 1 && pending == 1);
+    queue_writer_stop(w);
+    queue_close(q);
+    json_decref(r.headers);
+    free(err);
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/srcfn-test-serve-XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    test_jsonsort();
+    test_content_types();
+    char *err = NULL;
+    sqlite3 *db = store_open(dir, &err);
+    CHECK("store opens", db != NULL);
+    if (db) {
+        test_errlog(db);
+        store_close(db);
+    }
+    test_queue(dir);
+    free(err);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    return check_failures ? 1 : 0;
+}
