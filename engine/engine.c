@@ -407,6 +407,10 @@ static void push_request(duk_context *ctx, const engine_request *req)
         duk_push_lstring(ctx, req->body ? req->body : "", req->body ? req->body_len : 0);
     }
     duk_put_prop_string(ctx, -2, "body");
+    if (req->json_text) {
+        duk_push_lstring(ctx, req->json_text, req->json_text_len);
+        duk_put_prop_string(ctx, -2, "jsonText");
+    }
 }
 
 static void sleep_ms(long ms)
@@ -558,6 +562,11 @@ json_t *engine_invoke(engine *e, const engine_request *req, json_t *settings)
         e->gc_base = e->hs.used;
     }
     return result;
+}
+
+void engine_reset(engine *e)
+{
+    e->tainted = 1;
 }
 
 void engine_cancel(engine *e)

@@ -36,6 +36,9 @@ typedef struct engine_request {
     const char *body;     /* raw body bytes (need not be NUL-terminated); may be NULL */
     size_t body_len;
     json_t *body_json;    /* instead of body: a value sent as JSON.stringify writes it */
+    const char *json_text; /* what json() parses instead of body (a deployed
+                              function's copy with sorted keys); may be NULL */
+    size_t json_text_len;
 } engine_request;
 
 /* The five error types of the contract. */
@@ -58,6 +61,11 @@ int engine_load(engine *e, const char *source, size_t len, const char *filename,
 
 /* Runs onRequest once. Always returns a result document (never NULL). */
 json_t *engine_invoke(engine *e, const engine_request *req, json_t *settings);
+
+/* Makes the next invocation start from a fresh heap with the function
+ * reloaded: nothing of earlier runs (module state, cache) is left. Test runs
+ * use it; deployed instances keep their warm heap. */
+void engine_reset(engine *e);
 
 /* Asks a run in progress on another thread to stop at its next check. */
 void engine_cancel(engine *e);

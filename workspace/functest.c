@@ -463,6 +463,8 @@ int functest_function(const funcdir *f, functest_run *run)
                                       funcdir_settings(f), &load_error) != 0 && !load_error)
         load_error = engine_error(ERR_BAD_REQUEST, "InternalError", "the function did not load", 0);
     for (size_t i = 0; i < run->count; i++) {
+        if (i > 0)
+            engine_reset(e);   /* every example starts as a test run does: empty cache, fresh state */
         run_example(e, load_error, &run->examples[i]);
         if (run->examples[i].passed)
             run->passed++;

@@ -214,3 +214,20 @@ expect_rc "test: one failing example in the workspace: exit 1" 1
 expect_has "test: ... shown with its function" "$OUT" 'FAIL gh/01-push
     events[0].event: expected "Pushed", got "Code Pushed"'
 expect_has "test: ... counted" "$OUT" "10 passed, 1 failed"
+
+# Every example starts as a test run does: module state and cache are empty.
+mkdir -p "$TMP/fresh/examples"
+cat > "$TMP/fresh/handler.js" <<'JS'
+let runs = 0;
+async function onRequest() {
+  runs++;
+  const cached = await cache.load('k', -1, async () => `loaded at run ${runs}`);
+  Segment.track({ event: cached, userId: String(runs) });
+}
+JS
+for n in 1 2; do
+  printf '{"body": {}, "expect": {"events": [{"type": "track", "event": "loaded at run 1", "userId": "1"}]}}' \
+    > "$TMP/fresh/examples/0$n.json"
+done
+OUT=$("$SRCFN" test "$TMP/fresh" 2>&1); RC=$?
+expect_rc "test: each example starts with empty state and cache" 0

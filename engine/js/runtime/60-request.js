@@ -50,6 +50,9 @@ ServerRequest.prototype.json = function json() {
   var data = requestData(this), body = data.body;
   if (body !== null && typeof body === 'object') return body;
   if (data.parsed === undefined) {
+    /* A deployed function parses the copy with sorted keys; text() stays raw,
+     * so signatures over the bytes the provider sent still verify. */
+    if (typeof data.jsonText === 'string') body = data.jsonText;
     var text = body === undefined || body === null ? '' : String(body);
     data.parsed = FORM_CONTENT_TYPE.test(requestContentType(data.headers) || '') ? parseForm(text) : native.parseJson(text);
   }
@@ -86,7 +89,7 @@ function makeRequest(data) {
   var req = Object.create(ServerRequest.prototype);
   data = data || {};
   Object.defineProperty(req, REQUEST_DATA, {
-    value: { headers: data.headers, url: data.url, body: data.body, parsed: undefined },
+    value: { headers: data.headers, url: data.url, body: data.body, jsonText: data.jsonText, parsed: undefined },
     writable: false, enumerable: false, configurable: false
   });
   req.method = data.method ? String(data.method) : 'POST';
