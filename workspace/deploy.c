@@ -19,30 +19,6 @@
 
 #define TYPE_LIST "STRING, BOOLEAN, ARRAY or TEXT_MAP"
 
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return -1;
-}
-
-static int db_fail(sqlite3 *db, char **err, const char *what)
-{
-    return fail(err, "workspace database: %s: %s", what, sqlite3_errmsg(db));
-}
-
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char **err)
-{
-    sqlite3_stmt *st = store_prepare(db, sql);
-    if (!st)
-        db_fail(db, err, "cannot prepare a statement");
-    return st;
-}
-
 static char *dup_or_die(const char *s)
 {
     char *d = strdup(s ? s : "");
@@ -74,40 +50,40 @@ static int check_flag(json_t *s, const char *name, const char *flag, char **err)
 {
     json_t *v = json_object_get(s, flag);
     if (v && !json_is_boolean(v))
-        return fail(err, "setting \"%s\": \"%s\" must be true or false", name, flag);
+        return store_fail(err, "setting \"%s\": \"%s\" must be true or false", name, flag);
     return 0;
 }
 
 int deploy_check_manifest(json_t *manifest, char **err)
 {
     if (!json_is_object(manifest))
-        return fail(err, "the manifest must be a JSON object");
+        return store_fail(err, "the manifest must be a JSON object");
     json_t *decl = json_object_get(manifest, "settings");
     if (!decl || json_is_null(decl))
         return 0;
     if (!json_is_array(decl))
-        return fail(err, "\"settings\" must be an array");
+        return store_fail(err, "\"settings\" must be an array");
     size_t i;
     json_t *s;
     json_array_foreach(decl, i, s) {
         if (!json_is_object(s))
-            return fail(err, "setting #%zu must be an object", i + 1);
+            return store_fail(err, "setting #%zu must be an object", i + 1);
         const char *name = json_string_value(json_object_get(s, "name"));
         if (!name)
-            return fail(err, "setting #%zu has no \"name\"", i + 1);
+            return store_fail(err, "setting #%zu has no \"name\"", i + 1);
         if (!is_identifier(name))
-            return fail(err, "setting \"%s\": the name must be a JavaScript identifier "
+            return store_fail(err, "setting \"%s\": the name must be a JavaScript identifier "
                              "(letters, digits, _ and $, not starting with a digit)", name);
         for (size_t j = 0; j < i; j++) {
             const char *other = json_string_value(json_object_get(json_array_get(decl, j), "name"));
             if (other && strcmp(other, name) == 0)
-                return fail(err, "setting \"%s\" is declared twice", name);
+                return store_fail(err, "setting \"%s\" is declared twice", name);
         }
         json_t *type = json_object_get(s, "type");
         if (!json_is_string(type))
-            return fail(err, "setting \"%s\" has no \"type\" (one of " TYPE_LIST ")", name);
+            return store_fail(err, "setting \"%s\" has no \"type\" (one of " TYPE_LIST ")", name);
         if (!settings_type_noun(json_string_value(type)))
-            return fail(err, "setting \"%s\" has an unknown type \"%s\" (one of " TYPE_LIST ")", name,
+            return store_fail(err, "setting \"%s\" has an unknown type \"%s\" (one of " TYPE_LIST ")", name,
                         json_string_value(type));
         if (check_flag(s, name, "required", err) != 0 || check_flag(s, name, "sensitive", err) != 0)
             return -1;
@@ -121,7 +97,7 @@ static int check_code(const fn_version *v, const char *path, char **err)
 {
     engine *e = engine_new(NULL);
     if (!e)
-        return fail(err, "cannot start the JavaScript engine to check %s", path);
+        return store_fail(err, "cannot start the JavaScript engine to check %s", path);
     json_t *error = NULL;
     int rc = 0;
     if (engine_load(e, v->code, v->code_len, "handler.js", json_object_get(v->manifest, "settings"),
@@ -130,7 +106,7 @@ static int check_code(const fn_version *v, const char *path, char **err)
         char where[32] = "";
         if (json_is_integer(line))
             snprintf(where, sizeof where, ":%lld", (long long)json_integer_value(line));
-        rc = fail(err, "%s%s does not load: %s: %s", path, where,
+        rc = store_fail(err, "%s%s does not load: %s: %s", path, where,
                   error ? json_string_value(json_object_get(error, "name")) : "Error",
                   error ? json_string_value(json_object_get(error, "message")) : "unknown error");
     }
@@ -146,7 +122,7 @@ int deploy_read(const char *root, const char *name, fn_version *v, char **err)
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         free(dir);
-        return fail(err, "no function \"%s\" in this workspace (\"srcfn new %s\" creates one)", name, name);
+        return store_fail(err, "no function \"%s\" in this workspace (\"srcfn new %s\" creates one)", name, name);
     }
     funcdir f;
     if (funcdir_open(dir, &f, err) != 0) {
@@ -163,9 +139,9 @@ int deploy_read(const char *root, const char *name, fn_version *v, char **err)
     char *why = NULL;
     int rc = 0;
     if (v->code_len > INT_MAX / 2) {
-        rc = fail(err, "%s/handler.js is too large to deploy", name);
+        rc = store_fail(err, "%s/handler.js is too large to deploy", name);
     } else if (deploy_check_manifest(v->manifest, &why) != 0) {
-        rc = fail(err, "%s/function.json: %s", name, why);
+        rc = store_fail(err, "%s/function.json: %s", name, why);
         free(why);
     } else {
         char *path = NULL;
@@ -192,7 +168,7 @@ static int row_to_version(sqlite3_stmt *st, const char *function, fn_version *ou
     json_error_t jerr;
     json_t *m = manifest ? json_loads(manifest, 0, &jerr) : NULL;
     if (!m)
-        return fail(err, "the stored manifest of %s version %d is not JSON", function, sqlite3_column_int(st, 0));
+        return store_fail(err, "the stored manifest of %s version %d is not JSON", function, sqlite3_column_int(st, 0));
     out->function = dup_or_die(function);
     out->number = sqlite3_column_int(st, 0);
     out->code = malloc(code_len + 1);
@@ -210,7 +186,7 @@ static int row_to_version(sqlite3_stmt *st, const char *function, fn_version *ou
 int deploy_load(sqlite3 *db, const char *function, int number, fn_version *out, char **err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(db,
+    sqlite3_stmt *st = store_prepare_err(db,
                                "SELECT number, code, manifest, created_at FROM versions"
                                " WHERE function = ?1 AND (?2 = 0 OR number = ?2)"
                                " ORDER BY number DESC LIMIT 1",
@@ -220,7 +196,7 @@ int deploy_load(sqlite3 *db, const char *function, int number, fn_version *out, 
     int rc;
     if (sqlite3_bind_text(st, 1, function, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, number) != SQLITE_OK) {
-        rc = db_fail(db, err, "cannot read a version");
+        rc = store_db_fail(db, err, "cannot read a version");
     } else {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW)
@@ -228,7 +204,7 @@ int deploy_load(sqlite3 *db, const char *function, int number, fn_version *out, 
         else if (step == SQLITE_DONE)
             rc = 0;
         else
-            rc = db_fail(db, err, "cannot read a version");
+            rc = store_db_fail(db, err, "cannot read a version");
     }
     sqlite3_finalize(st);
     return rc;
@@ -237,12 +213,12 @@ int deploy_load(sqlite3 *db, const char *function, int number, fn_version *out, 
 int deploy_latest(sqlite3 *db, const char *function, int *number, char **err)
 {
     *number = 0;
-    sqlite3_stmt *st = prepare(db, "SELECT max(number) FROM versions WHERE function = ?1", err);
+    sqlite3_stmt *st = store_prepare_err(db, "SELECT max(number) FROM versions WHERE function = ?1", err);
     if (!st)
         return -1;
     int rc;
     if (sqlite3_bind_text(st, 1, function, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        rc = db_fail(db, err, "cannot read versions");
+        rc = store_db_fail(db, err, "cannot read versions");
     } else {
         *number = sqlite3_column_int(st, 0);
         rc = *number > 0;
@@ -256,7 +232,7 @@ int deploy_record(sqlite3 *db, fn_version *v, int *reused, char **err)
     *reused = 0;
     char *manifest = json_dumps(v->manifest, JSON_COMPACT | JSON_SORT_KEYS);
     if (!manifest)
-        return fail(err, "cannot serialise the manifest of %s", v->function);
+        return store_fail(err, "cannot serialise the manifest of %s", v->function);
 
     fn_version newest;
     int found = deploy_load(db, v->function, 0, &newest, err);
@@ -278,7 +254,7 @@ int deploy_record(sqlite3 *db, fn_version *v, int *reused, char **err)
     if (rc == 0 && !*reused) {
         int next = found ? newest.number + 1 : 1;
         int64_t now = store_now_ms();
-        sqlite3_stmt *st = prepare(db,
+        sqlite3_stmt *st = store_prepare_err(db,
                                    "INSERT INTO versions (function, number, code, manifest, created_at)"
                                    " VALUES (?1, ?2, ?3, ?4, ?5)",
                                    err);
@@ -290,7 +266,7 @@ int deploy_record(sqlite3 *db, fn_version *v, int *reused, char **err)
                 sqlite3_bind_text(st, 3, v->code, (int)v->code_len, SQLITE_STATIC) != SQLITE_OK ||
                 sqlite3_bind_text(st, 4, manifest, -1, SQLITE_STATIC) != SQLITE_OK ||
                 sqlite3_bind_int64(st, 5, now) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE) {
-                rc = db_fail(db, err, "cannot record the version");
+                rc = store_db_fail(db, err, "cannot record the version");
             } else {
                 v->number = next;
                 v->created_at = now;
@@ -307,7 +283,7 @@ int deploy_record(sqlite3 *db, fn_version *v, int *reused, char **err)
 /* Adds each instance's name to the "instances" array of the version it runs. */
 static int attach_instances(sqlite3 *db, const char *function, json_t *list, char **err)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT name, version FROM instances WHERE function = ?1 ORDER BY name", err);
+    sqlite3_stmt *st = store_prepare_err(db, "SELECT name, version FROM instances WHERE function = ?1 ORDER BY name", err);
     if (!st)
         return -1;
     int step = SQLITE_DONE;
@@ -325,14 +301,14 @@ static int attach_instances(sqlite3 *db, const char *function, json_t *list, cha
     } else {
         step = SQLITE_ERROR;
     }
-    int rc = step == SQLITE_DONE ? 0 : db_fail(db, err, "cannot read instances");
+    int rc = step == SQLITE_DONE ? 0 : store_db_fail(db, err, "cannot read instances");
     sqlite3_finalize(st);
     return rc;
 }
 
 json_t *deploy_list(sqlite3 *db, const char *function, char **err)
 {
-    sqlite3_stmt *st = prepare(db,
+    sqlite3_stmt *st = store_prepare_err(db,
                                "SELECT number, created_at, length(CAST(code AS BLOB)),"
                                " length(CAST(manifest AS BLOB)) FROM versions"
                                " WHERE function = ?1 ORDER BY number DESC",
@@ -354,7 +330,7 @@ json_t *deploy_list(sqlite3 *db, const char *function, char **err)
         }
     }
     if (step != SQLITE_DONE) {
-        db_fail(db, err, "cannot list versions");
+        store_db_fail(db, err, "cannot list versions");
         json_decref(list);
         list = NULL;
     }

@@ -19,30 +19,6 @@
 #include "workspace/secrets.h"
 #include "workspace/store.h"
 
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return -1;
-}
-
-static int db_fail(sqlite3 *db, char **err, const char *what)
-{
-    return fail(err, "workspace database: %s: %s", what, sqlite3_errmsg(db));
-}
-
-static sqlite3_stmt *prepare(sqlite3 *db, const char *sql, char **err)
-{
-    sqlite3_stmt *st = store_prepare(db, sql);
-    if (!st)
-        db_fail(db, err, "cannot prepare a statement");
-    return st;
-}
-
 static char *column_dup(sqlite3_stmt *st, int col)
 {
     const char *s = (const char *)sqlite3_column_text(st, col);
@@ -89,11 +65,11 @@ static int keyring_load(keyring *k, int create, char **err)
         return 1;
     char *root = store_root(k->db);
     if (!root)
-        return fail(err, "sealed settings need a workspace's secrets key, and this database is not a workspace's");
+        return store_fail(err, "sealed settings need a workspace's secrets key, and this database is not a workspace's");
     int rc = secrets_key_for(root, create, &k->key, err);
     if (rc == 0) {
         char *path = secrets_key_path(root);
-        fail(err, "the secrets key %s is missing, so sealed settings values cannot be read (connect the instance "
+        store_fail(err, "the secrets key %s is missing, so sealed settings values cannot be read (connect the instance "
                   "again to give them anew)", path);
         free(path);
     }
@@ -167,14 +143,14 @@ static int open_settings(sqlite3_stmt *st, instance_row *r, keyring *ring, char 
     json_t *stored = settings ? json_loads(settings, 0, &jerr) : NULL;
     if (!json_is_object(stored)) {
         secrets_settings_free(stored);
-        return fail(err, "the stored settings of instance \"%s\" are not a JSON object", name);
+        return store_fail(err, "the stored settings of instance \"%s\" are not a JSON object", name);
     }
     json_t *m = manifest ? json_loads(manifest, 0, &jerr) : NULL;
     char *why = NULL;
     int have = secrets_settings_sealed(stored) ? keyring_load(ring, 0, &why) : 1;
     int rc = 0;
     if (have < 0) {
-        rc = fail(err, "instance \"%s\": %s", name, why);
+        rc = store_fail(err, "instance \"%s\": %s", name, why);
     } else {
         /* A value that does not open is left out and said in settings_error:
          * the row stays usable (to disconnect it, to connect it anew). */
@@ -211,13 +187,13 @@ static int read_row(sqlite3_stmt *st, instance_row *r, keyring *ring, char **err
 static int get_one(sqlite3 *db, const char *sql, const char *key, instance_row *out, char **err)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st = prepare(db, sql, err);
+    sqlite3_stmt *st = store_prepare_err(db, sql, err);
     if (!st)
         return -1;
     keyring ring = {db, 0, {{0}}};
     int rc;
     if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
-        rc = db_fail(db, err, "cannot read an instance");
+        rc = store_db_fail(db, err, "cannot read an instance");
     } else {
         int step = sqlite3_step(st);
         if (step == SQLITE_ROW)
@@ -225,7 +201,7 @@ static int get_one(sqlite3 *db, const char *sql, const char *key, instance_row *
         else if (step == SQLITE_DONE)
             rc = 0;
         else
-            rc = db_fail(db, err, "cannot read an instance");
+            rc = store_db_fail(db, err, "cannot read an instance");
     }
     if (rc < 0)
         instance_row_free(out);
@@ -248,7 +224,7 @@ int instances_list(sqlite3 *db, const char *function, instance_row **rows, size_
 {
     *rows = NULL;
     *n = 0;
-    sqlite3_stmt *st = prepare(db,
+    sqlite3_stmt *st = store_prepare_err(db,
                                "SELECT " ROW_COLUMNS ROW_FROM
                                " WHERE ?1 IS NULL OR i.function = ?1 ORDER BY i.name",
                                err);
@@ -275,7 +251,7 @@ int instances_list(sqlite3 *db, const char *function, instance_row **rows, size_
         }
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = db_fail(db, err, "cannot list instances");
+        rc = store_db_fail(db, err, "cannot list instances");
     keyring_close(&ring);
     sqlite3_finalize(st);
     if (rc != 0) {
@@ -306,7 +282,7 @@ static char *stored_settings(sqlite3 *db, const instance_row *r, char **err)
         stored = r->settings ? json_incref(r->settings) : json_object();
     }
     if (stored && !(text = json_dumps(stored, JSON_COMPACT | JSON_SORT_KEYS)))
-        fail(err, "cannot serialise the settings of instance \"%s\"", r->name);
+        store_fail(err, "cannot serialise the settings of instance \"%s\"", r->name);
     json_decref(stored);
     json_decref(decl);
     return text;
@@ -317,7 +293,7 @@ int instance_insert(sqlite3 *db, const instance_row *r, char **err)
     char *settings = stored_settings(db, r, err);
     if (!settings)
         return -1;
-    sqlite3_stmt *st = prepare(db,
+    sqlite3_stmt *st = store_prepare_err(db,
                                "INSERT INTO instances (name, function, version, token, settings, write_key,"
                                " endpoint, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
                                err);
@@ -335,9 +311,9 @@ int instance_insert(sqlite3 *db, const instance_row *r, char **err)
         if (step == SQLITE_DONE)
             rc = 0;
         else if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_CONSTRAINT)
-            rc = fail(err, "instance \"%s\" already exists (\"srcfn disconnect %s\" removes it)", r->name, r->name);
+            rc = store_fail(err, "instance \"%s\" already exists (\"srcfn disconnect %s\" removes it)", r->name, r->name);
         else
-            rc = db_fail(db, err, "cannot add the instance");
+            rc = store_db_fail(db, err, "cannot add the instance");
         sqlite3_finalize(st);
     }
     free(settings);
@@ -346,12 +322,12 @@ int instance_insert(sqlite3 *db, const instance_row *r, char **err)
 
 int instance_delete(sqlite3 *db, const char *name, char **err)
 {
-    sqlite3_stmt *st = prepare(db, "DELETE FROM instances WHERE name = ?1", err);
+    sqlite3_stmt *st = store_prepare_err(db, "DELETE FROM instances WHERE name = ?1", err);
     if (!st)
         return -1;
     int rc;
     if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-        rc = db_fail(db, err, "cannot remove the instance");
+        rc = store_db_fail(db, err, "cannot remove the instance");
     else
         rc = sqlite3_changes(db) > 0;
     sqlite3_finalize(st);
@@ -379,7 +355,7 @@ static int migrate_stored(sqlite3 *db, const char *stored_text, json_t *decl, ch
     *out = json_dumps(migrated, JSON_COMPACT | JSON_SORT_KEYS);
     json_decref(migrated);
     if (!*out)
-        return fail(err, "cannot serialise the sealed settings");
+        return store_fail(err, "cannot serialise the sealed settings");
     /* The plain text of the row is overwritten, not left in a free page. */
     return store_exec(db, "PRAGMA secure_delete = ON", err);
 }
@@ -389,7 +365,7 @@ static int migrate_stored(sqlite3 *db, const char *stored_text, json_t *decl, ch
 static int migrated_settings(sqlite3 *db, const char *name, int version, char **out, char **err)
 {
     *out = NULL;
-    sqlite3_stmt *st = prepare(db, "SELECT function, settings FROM instances WHERE name = ?1", err);
+    sqlite3_stmt *st = store_prepare_err(db, "SELECT function, settings FROM instances WHERE name = ?1", err);
     if (!st)
         return -1;
     int rc = 0;
@@ -401,7 +377,7 @@ static int migrated_settings(sqlite3 *db, const char *name, int version, char **
         rc = !decl ? -1 : migrate_stored(db, stored ? stored : "{}", decl, out, err);
         json_decref(decl);
     } else if (step != SQLITE_DONE) {
-        rc = db_fail(db, err, "cannot read the instance");
+        rc = store_db_fail(db, err, "cannot read the instance");
     }
     sqlite3_finalize(st);
     return rc;
@@ -414,7 +390,7 @@ int instance_set_version(sqlite3 *db, const char *name, int version, char **err)
         return -1;
     /* updated_at moves strictly forward, even twice in one millisecond, so a
      * server polling it never misses a change. */
-    sqlite3_stmt *st = prepare(db,
+    sqlite3_stmt *st = store_prepare_err(db,
                                "UPDATE instances SET version = ?2, updated_at = max(?3, updated_at + 1),"
                                " settings = coalesce(?4, settings) WHERE name = ?1",
                                err);
@@ -427,9 +403,9 @@ int instance_set_version(sqlite3 *db, const char *name, int version, char **err)
         sqlite3_bind_int64(st, 3, store_now_ms()) != SQLITE_OK ||
         (settings ? sqlite3_bind_text(st, 4, settings, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 4)) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
-        rc = db_fail(db, err, "cannot update the instance");
+        rc = store_db_fail(db, err, "cannot update the instance");
     else if (sqlite3_changes(db) != 1)
-        rc = fail(err, "no instance \"%s\"", name);
+        rc = store_fail(err, "no instance \"%s\"", name);
     sqlite3_finalize(st);
     free(settings);
     return rc;
@@ -437,12 +413,12 @@ int instance_set_version(sqlite3 *db, const char *name, int version, char **err)
 
 int instances_stamp(sqlite3 *db, int64_t *stamp, char **err)
 {
-    sqlite3_stmt *st = prepare(db, "SELECT count(*), coalesce(sum(updated_at), 0) FROM instances", err);
+    sqlite3_stmt *st = store_prepare_err(db, "SELECT count(*), coalesce(sum(updated_at), 0) FROM instances", err);
     if (!st)
         return -1;
     int rc = 0;
     if (sqlite3_step(st) != SQLITE_ROW)
-        rc = db_fail(db, err, "cannot read instances");
+        rc = store_db_fail(db, err, "cannot read instances");
     else
         *stamp = sqlite3_column_int64(st, 1) + sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -643,7 +619,7 @@ static int undeclared(json_t *decl, const char *name, char **err)
         len += n ? strlen(n) + 2 : 0;
     }
     if (len == 0)
-        return fail(err, "setting \"%s\" is not declared: the function declares no settings", name);
+        return store_fail(err, "setting \"%s\" is not declared: the function declares no settings", name);
     char *names = calloc(1, len + 1);
     if (!names)
         abort();
@@ -655,7 +631,7 @@ static int undeclared(json_t *decl, const char *name, char **err)
             strcat(names, ", ");
         strcat(names, n);
     }
-    fail(err, "setting \"%s\" is not declared by the function (its settings: %s)", name, names);
+    store_fail(err, "setting \"%s\" is not declared by the function (its settings: %s)", name, names);
     free(names);
     return -1;
 }
@@ -664,7 +640,7 @@ static int parse_pair(json_t *decl, const char *pair, json_t *values, char **err
 {
     const char *eq = strchr(pair, '=');
     if (!eq || eq == pair)
-        return fail(err, "--setting \"%s\": write NAME=VALUE", pair);
+        return store_fail(err, "--setting \"%s\": write NAME=VALUE", pair);
     char *name = strndup(pair, (size_t)(eq - pair));
     if (!name)
         abort();
@@ -676,16 +652,16 @@ static int parse_pair(json_t *decl, const char *pair, json_t *values, char **err
     if (!s)
         rc = undeclared(decl, name, err);
     else if (json_object_get(values, name))
-        rc = fail(err, "setting \"%s\" is given twice", name);
+        rc = store_fail(err, "setting \"%s\" is given twice", name);
     else if (!reader)
-        rc = fail(err, "setting \"%s\" has an unknown type \"%s\"", name, type);
+        rc = store_fail(err, "setting \"%s\" has an unknown type \"%s\"", name, type);
     else if (!(value = reader->read(eq + 1)) && json_is_true(json_object_get(s, "sensitive")))
-        rc = fail(err, "setting \"%s\" must be %s: %s", name, settings_type_noun(reader->type), reader->form);
+        rc = store_fail(err, "setting \"%s\" must be %s: %s", name, settings_type_noun(reader->type), reader->form);
     else if (!value)
-        rc = fail(err, "setting \"%s\" must be %s: %s (got \"%s\")", name, settings_type_noun(reader->type),
+        rc = store_fail(err, "setting \"%s\" must be %s: %s (got \"%s\")", name, settings_type_noun(reader->type),
                   reader->form, eq + 1);
     else if (json_object_set_new(values, name, value) != 0)
-        rc = fail(err, "setting \"%s\": cannot store the value", name);
+        rc = store_fail(err, "setting \"%s\": cannot store the value", name);
     free(name);
     return rc;
 }
@@ -705,7 +681,7 @@ int instances_parse_settings(json_t *decl, char *const *pairs, size_t n, json_t 
     json_t *problem = settings_check(decl, *values);
     if (problem) {
         const char *why = json_string_value(json_object_get(problem, "message"));
-        fail(err, "%s", why ? why : "invalid settings");
+        store_fail(err, "%s", why ? why : "invalid settings");
         json_decref(problem);
         json_decref(*values);
         *values = NULL;

@@ -16,17 +16,6 @@
 
 #define LOCAL_NAME_MAX 64
 
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return -1;
-}
-
 static char *xstrdup(const char *s)
 {
     char *d = strdup(s ? s : "");
@@ -59,12 +48,12 @@ static char *normal_base(const char *url, const char *origin, char **err)
     size_t host_len = host ? strcspn(host, "/") : 0;
     size_t name_len = host ? (host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/")) : 0;
     if (!host || host_len == 0 || strpbrk(url, " \t\r\n?#") || memchr(host, '@', host_len)) {
-        fail(err, "%s: the base URL must be an http:// or https:// URL without query or credentials (got \"%s\")",
+        store_fail(err, "%s: the base URL must be an http:// or https:// URL without query or credentials (got \"%s\")",
              origin, url);
         return NULL;
     }
     if (!https && !loopback_host(host, name_len)) {
-        fail(err, "%s: plain http:// is allowed for loopback hosts only, the token would travel in clear (got \"%s\")",
+        store_fail(err, "%s: plain http:// is allowed for loopback hosts only, the token would travel in clear (got \"%s\")",
              origin, url);
         return NULL;
     }
@@ -90,13 +79,13 @@ static json_t *load_config_file(const char *root, char **path, char **err)
     if (access(*path, F_OK) != 0) {
         if (errno == ENOENT)
             return json_object();
-        fail(err, "cannot read %s: %s", *path, strerror(errno));
+        store_fail(err, "cannot read %s: %s", *path, strerror(errno));
         return NULL;
     }
     json_error_t jerr;
     json_t *doc = json_load_file(*path, 0, &jerr);
     if (!json_is_object(doc)) {
-        fail(err, "%s must be a JSON object {\"baseUrl\": \"…\", \"tokenEnv\": \"…\"}%s%s", *path,
+        store_fail(err, "%s must be a JSON object {\"baseUrl\": \"…\", \"tokenEnv\": \"…\"}%s%s", *path,
              doc ? "" : ": ", doc ? "" : jerr.text);
         json_decref(doc);
         return NULL;
@@ -104,7 +93,7 @@ static json_t *load_config_file(const char *root, char **path, char **err)
     for (const char *const *k = (const char *const[]){"baseUrl", "tokenEnv", NULL}; *k; k++) {
         json_t *v = json_object_get(doc, *k);
         if (v && !json_is_string(v)) {
-            fail(err, "%s: \"%s\" must be a string", *path, *k);
+            store_fail(err, "%s: \"%s\" must be a string", *path, *k);
             json_decref(doc);
             return NULL;
         }
@@ -126,7 +115,7 @@ int remote_config_load(const char *root, const char *base_flag, const char *toke
         const char *env_origin = token_env_flag ? "--token-env" : env ? path : "the default";
         env = env ? env : REMOTE_DEFAULT_TOKEN_ENV;
         if (!valid_env_name(env))
-            fail(err, "%s: \"%s\" is not an environment variable name", env_origin, env);
+            store_fail(err, "%s: \"%s\" is not an environment variable name", env_origin, env);
         else if ((out->base = normal_base(base ? base : REMOTE_DEFAULT_BASE, base_origin, err)) != NULL)
             rc = 0;
         if (rc == 0)
@@ -151,11 +140,6 @@ void remote_row_free(remote_row *r)
     memset(r, 0, sizeof *r);
 }
 
-static int db_fail(sqlite3 *db, char **err, const char *what)
-{
-    return fail(err, "workspace database: %s: %s", what, sqlite3_errmsg(db));
-}
-
 static char *column_dup(sqlite3_stmt *st, int col)
 {
     return xstrdup((const char *)sqlite3_column_text(st, col));
@@ -166,7 +150,7 @@ static int get_one(sqlite3 *db, const char *sql, const char *a, const char *b, r
     memset(out, 0, sizeof *out);
     sqlite3_stmt *st = store_prepare(db, sql);
     if (!st)
-        return db_fail(db, err, "cannot prepare a statement");
+        return store_db_fail(db, err, "cannot prepare a statement");
     int rc = 0;
     int step = sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC) == SQLITE_OK &&
                        sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC) == SQLITE_OK
@@ -181,7 +165,7 @@ static int get_one(sqlite3 *db, const char *sql, const char *a, const char *b, r
         out->synced_at = sqlite3_column_int64(st, 5);
         rc = 1;
     } else if (step != SQLITE_DONE) {
-        rc = db_fail(db, err, "cannot read the remote table");
+        rc = store_db_fail(db, err, "cannot read the remote table");
     }
     sqlite3_finalize(st);
     return rc;
@@ -209,14 +193,14 @@ int remote_put(sqlite3 *db, const remote_row *r, char **err)
                                      "INSERT OR REPLACE INTO remote (" REMOTE_COLUMNS ")"
                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!st)
-        return db_fail(db, err, "cannot prepare a statement");
+        return store_db_fail(db, err, "cannot prepare a statement");
     int ok = sqlite3_bind_text(st, 1, r->function, -1, SQLITE_STATIC) == SQLITE_OK &&
              sqlite3_bind_text(st, 2, r->base, -1, SQLITE_STATIC) == SQLITE_OK &&
              sqlite3_bind_text(st, 3, r->remote_id, -1, SQLITE_STATIC) == SQLITE_OK &&
              sqlite3_bind_text(st, 4, r->code_sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
              sqlite3_bind_text(st, 5, r->manifest_sha256, -1, SQLITE_STATIC) == SQLITE_OK &&
              sqlite3_bind_int64(st, 6, store_now_ms()) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
-    int rc = ok ? 0 : db_fail(db, err, "cannot record the remote id");
+    int rc = ok ? 0 : store_db_fail(db, err, "cannot record the remote id");
     sqlite3_finalize(st);
     return rc;
 }
@@ -288,10 +272,10 @@ int remote_function_files(json_t *function, char **code, char **manifest, char *
     *manifest = NULL;
     const char *text = json_string_value(json_object_get(function, "code"));
     if (!text)
-        return fail(err, "the function object has no \"code\"");
+        return store_fail(err, "the function object has no \"code\"");
     json_t *settings = json_object_get(function, "settings");
     if (settings && !json_is_array(settings) && !json_is_null(settings))
-        return fail(err, "the function object's \"settings\" is not an array");
+        return store_fail(err, "the function object's \"settings\" is not an array");
     json_t *m = json_pack("{s:s, s:s}", "displayName", string_or(function, "displayName", ""), "description",
                           string_or(function, "description", ""));
     if (!m)
@@ -303,7 +287,7 @@ int remote_function_files(json_t *function, char **code, char **manifest, char *
     char *dumped = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(m);
     if (!dumped)
-        return fail(err, "cannot serialise function.json");
+        return store_fail(err, "cannot serialise function.json");
     if (asprintf(manifest, "%s\n", dumped) < 0)
         abort();
     free(dumped);

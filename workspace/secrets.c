@@ -3,6 +3,7 @@
  * and masking for display (see secrets.h for the formats and invariants).
  */
 #include "workspace/secrets.h"
+#include "workspace/store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,17 +23,6 @@
 #define MIN_MASKED_CHARS 4     /* secrets_mask_text leaves shorter values alone */
 #define SHOWN_TAIL_CHARS 4     /* secrets_mask shows this many last characters */
 #define MIN_TAIL_CHARS 8       /* ... of values at least this long */
-
-static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(err, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return -1;
-}
 
 static void *xmalloc(size_t n)
 {
@@ -103,20 +93,20 @@ static int read_key_fd(int fd, const char *path, secrets_key *key, char **err)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
-        return fail(err, "cannot read the secrets key %s: %s", path, strerror(errno));
+        return store_fail(err, "cannot read the secrets key %s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return fail(err, "the secrets key %s is not a regular file", path);
+        return store_fail(err, "the secrets key %s is not a regular file", path);
     if (st.st_mode & (S_IRWXG | S_IRWXO))
-        return fail(err,
+        return store_fail(err,
                     "the secrets key %s may be accessed by group or others (mode %04o); srcfn refuses to use "
                     "it. Make it readable by its owner only: chmod 600 %s",
                     path, (unsigned)(st.st_mode & 07777), path);
     if (st.st_size != SECRETS_KEY_BYTES)
-        return fail(err, "the secrets key %s holds %lld bytes, not %d: it is not a srcfn key", path,
+        return store_fail(err, "the secrets key %s holds %lld bytes, not %d: it is not a srcfn key", path,
                      (long long)st.st_size, SECRETS_KEY_BYTES);
     if (read_full(fd, key->bytes, sizeof key->bytes) != 0) {
         secrets_key_wipe(key);
-        return fail(err, "cannot read the secrets key %s: %s", path, errno ? strerror(errno) : "short file");
+        return store_fail(err, "cannot read the secrets key %s: %s", path, errno ? strerror(errno) : "short file");
     }
     return 0;
 }
@@ -150,28 +140,28 @@ static int create_key(const char *path, secrets_key *key, char **err)
     if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)   /* left by a crashed run of this pid */
         fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
-        fail(err, "cannot create the secrets key %s: %s", tmp, strerror(errno));
+        store_fail(err, "cannot create the secrets key %s: %s", tmp, strerror(errno));
         free(tmp);
         return -1;
     }
     int rc = -1;
     if (fchmod(fd, 0600) != 0)
-        fail(err, "cannot set mode 0600 on %s: %s", tmp, strerror(errno));
+        store_fail(err, "cannot set mode 0600 on %s: %s", tmp, strerror(errno));
     else if (RAND_bytes(key->bytes, (int)sizeof key->bytes) != 1)
-        fail(err, "cannot draw random bytes for the secrets key (RAND_bytes failed)");
+        store_fail(err, "cannot draw random bytes for the secrets key (RAND_bytes failed)");
     else if (write_full(fd, key->bytes, sizeof key->bytes) != 0 || fsync(fd) != 0)
-        fail(err, "cannot write the secrets key %s: %s", tmp, strerror(errno));
+        store_fail(err, "cannot write the secrets key %s: %s", tmp, strerror(errno));
     else
         rc = 0;
     if (close(fd) != 0 && rc == 0)
-        rc = fail(err, "cannot write the secrets key %s: %s", tmp, strerror(errno));
+        rc = store_fail(err, "cannot write the secrets key %s: %s", tmp, strerror(errno));
     if (rc == 0) {
         if (link(tmp, path) == 0)
-            rc = sync_parent(path) == 0 ? 1 : fail(err, "cannot make %s durable: %s", path, strerror(errno));
+            rc = sync_parent(path) == 0 ? 1 : store_fail(err, "cannot make %s durable: %s", path, strerror(errno));
         else if (errno == EEXIST)
             rc = 0;
         else
-            rc = fail(err, "cannot create the secrets key %s: %s", path, strerror(errno));
+            rc = store_fail(err, "cannot create the secrets key %s: %s", path, strerror(errno));
     }
     unlink(tmp);
     free(tmp);
@@ -193,8 +183,8 @@ int secrets_key_load(const char *path, int create, secrets_key *key, char **err)
     }
     if (fd < 0) {
         if (errno == ELOOP)
-            return fail(err, "the secrets key %s is a symbolic link; srcfn refuses to follow it", path);
-        return fail(err, "cannot open the secrets key %s: %s", path, strerror(errno));
+            return store_fail(err, "the secrets key %s is a symbolic link; srcfn refuses to follow it", path);
+        return store_fail(err, "cannot open the secrets key %s: %s", path, strerror(errno));
     }
     int rc = read_key_fd(fd, path, key, err);
     close(fd);
@@ -209,7 +199,7 @@ int secrets_key_for(const char *root, int create, secrets_key *key, char **err)
         if (asprintf(&dir, "%s/.srcfn", root) < 0)
             abort();
         if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            fail(err, "cannot create %s: %s", dir, strerror(errno));
+            store_fail(err, "cannot create %s: %s", dir, strerror(errno));
             free(dir);
             free(path);
             return -1;
@@ -251,16 +241,16 @@ char *secrets_seal(const secrets_key *key, const char *aad, const unsigned char 
 {
     size_t raw_len = SECRETS_NONCE_BYTES + len + SECRETS_TAG_BYTES;
     if (raw_len > INT_MAX / 2) {
-        fail(err, "setting \"%s\": the value is too large to seal", aad);
+        store_fail(err, "setting \"%s\": the value is too large to seal", aad);
         return NULL;
     }
     unsigned char *raw = xmalloc(raw_len);
     unsigned char *nonce = raw, *ct = raw + SECRETS_NONCE_BYTES, *tag = ct + len;
     char *out = NULL;
     if (RAND_bytes(nonce, SECRETS_NONCE_BYTES) != 1) {
-        fail(err, "cannot draw a random nonce (RAND_bytes failed)");
+        store_fail(err, "cannot draw a random nonce (RAND_bytes failed)");
     } else if (gcm(1, key, nonce, aad, plain, len, ct, tag) != 0) {
-        fail(err, "setting \"%s\": AES-256-GCM encryption failed", aad);
+        store_fail(err, "setting \"%s\": AES-256-GCM encryption failed", aad);
     } else {
         size_t b64_len = 4 * ((raw_len + 2) / 3);
         out = xmalloc(PREFIX_LEN + b64_len + 1);
@@ -268,7 +258,7 @@ char *secrets_seal(const secrets_key *key, const char *aad, const unsigned char 
         if (EVP_EncodeBlock((unsigned char *)out + PREFIX_LEN, raw, (int)raw_len) != (int)b64_len) {
             free(out);
             out = NULL;
-            fail(err, "setting \"%s\": cannot encode the sealed value", aad);
+            store_fail(err, "setting \"%s\": cannot encode the sealed value", aad);
         }
     }
     free(raw);
@@ -301,12 +291,12 @@ int secrets_open(const secrets_key *key, const char *aad, const char *sealed, un
     *plain = NULL;
     *len = 0;
     if (strncmp(sealed, SECRETS_PREFIX, PREFIX_LEN) != 0)
-        return fail(err, "setting \"%s\": the stored value is not sealed (no \"" SECRETS_PREFIX "\")", aad);
+        return store_fail(err, "setting \"%s\": the stored value is not sealed (no \"" SECRETS_PREFIX "\")", aad);
     size_t raw_len = 0;
     unsigned char *raw = decode_b64(sealed + PREFIX_LEN, &raw_len);
     if (!raw || raw_len < SECRETS_NONCE_BYTES + SECRETS_TAG_BYTES) {
         free(raw);
-        return fail(err, "setting \"%s\": the sealed value is damaged (not base64 of nonce, ciphertext and tag)",
+        return store_fail(err, "setting \"%s\": the sealed value is damaged (not base64 of nonce, ciphertext and tag)",
                     aad);
     }
     size_t ct_len = raw_len - SECRETS_NONCE_BYTES - SECRETS_TAG_BYTES;
@@ -316,7 +306,7 @@ int secrets_open(const secrets_key *key, const char *aad, const char *sealed, un
     free(raw);
     if (rc != 0) {
         secrets_free_plain(out, ct_len);
-        return fail(err,
+        return store_fail(err,
                     "setting \"%s\": the sealed value does not open (the workspace's secret.key is not the one "
                     "it was sealed with, or the stored value was altered)",
                     aad);
@@ -387,7 +377,7 @@ static json_t *seal_value(const secrets_key *key, const char *name, json_t *valu
 {
     char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!text) {
-        fail(err, "setting \"%s\": cannot serialise the value", name);
+        store_fail(err, "setting \"%s\": cannot serialise the value", name);
         return NULL;
     }
     size_t len = strlen(text);
@@ -414,7 +404,7 @@ json_t *secrets_encrypt_settings(const secrets_key *key, json_t *decl, json_t *v
         json_t *stored = must_seal(decl, k, v) ? seal_value(key, k, v, err) : json_incref(v);
         if (!stored || json_object_set_new(out, k, stored) != 0) {
             if (stored)
-                fail(err, "setting \"%s\": cannot store the value", k);
+                store_fail(err, "setting \"%s\": cannot store the value", k);
             json_decref(out);
             return NULL;
         }
@@ -445,7 +435,7 @@ json_t *secrets_migrate_settings(const secrets_key *key, json_t *decl, json_t *s
         json_t *kept = seal ? seal_value(key, k, v, err) : json_incref(v);
         if (!kept || json_object_set_new(out, k, kept) != 0) {
             if (kept)
-                fail(err, "setting \"%s\": cannot store the value", k);
+                store_fail(err, "setting \"%s\": cannot store the value", k);
             json_decref(out);
             return NULL;
         }
@@ -457,7 +447,7 @@ json_t *secrets_migrate_settings(const secrets_key *key, json_t *decl, json_t *s
 static json_t *open_value(const secrets_key *key, const char *name, json_t *sealed, char **err)
 {
     if (!key) {
-        fail(err, "setting \"%s\" is sealed and the workspace has no secrets key", name);
+        store_fail(err, "setting \"%s\" is sealed and the workspace has no secrets key", name);
         return NULL;
     }
     unsigned char *plain = NULL;
@@ -469,7 +459,7 @@ static json_t *open_value(const secrets_key *key, const char *name, json_t *seal
     secrets_free_plain(plain, len);
     OPENSSL_cleanse(&jerr, sizeof jerr);   /* its text may quote the plaintext */
     if (!v)
-        fail(err, "setting \"%s\": the sealed value opened but is not JSON", name);
+        store_fail(err, "setting \"%s\": the sealed value opened but is not JSON", name);
     return v;
 }
 
@@ -509,7 +499,7 @@ int secrets_seal_settings(const char *root, json_t *decl, json_t *values, json_t
     *out = NULL;
     if (!secrets_settings_need_sealing(decl, values)) {
         *out = values ? json_deep_copy(values) : json_object();
-        return *out ? 0 : fail(err, "cannot copy the settings");
+        return *out ? 0 : store_fail(err, "cannot copy the settings");
     }
     secrets_key key;
     if (secrets_key_for(root, 1, &key, err) < 0)
@@ -530,7 +520,7 @@ int secrets_open_settings(const char *root, json_t *stored, json_t **out, char *
             return -1;
         if (have == 0) {
             char *path = secrets_key_path(root);
-            fail(err, "sealed settings values need the secrets key %s, which is missing", path);
+            store_fail(err, "sealed settings values need the secrets key %s, which is missing", path);
             free(path);
             return -1;
         }

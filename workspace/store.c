@@ -1,5 +1,6 @@
 #include "workspace/store.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,29 @@ sqlite3_stmt *store_prepare(sqlite3 *db, const char *sql)
         fprintf(stderr, "srcfn: store: %s\n  in: %s\n", sqlite3_errmsg(db), sql);
         return NULL;
     }
+    return st;
+}
+
+int store_fail(char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(err, fmt, ap) < 0)
+        abort();
+    va_end(ap);
+    return -1;
+}
+
+int store_db_fail(sqlite3 *db, char **err, const char *what)
+{
+    return store_fail(err, "workspace database: %s: %s", what, sqlite3_errmsg(db));
+}
+
+sqlite3_stmt *store_prepare_err(sqlite3 *db, const char *sql, char **err)
+{
+    sqlite3_stmt *st = store_prepare(db, sql);
+    if (!st)
+        store_db_fail(db, err, "cannot prepare a statement");
     return st;
 }
 

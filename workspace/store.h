@@ -39,6 +39,16 @@ int store_begin(sqlite3 *db);     /* BEGIN IMMEDIATE */
 int store_commit(sqlite3 *db);
 void store_rollback(sqlite3 *db);
 
+/* Sets *err to a formatted message (malloc'd) and returns -1: the shape of
+ * every failure of the workspace modules. */
+int store_fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* store_fail with "workspace database: WHAT: <sqlite's message>". */
+int store_db_fail(sqlite3 *db, char **err, const char *what);
+
+/* store_prepare that reports a failure through *err. */
+sqlite3_stmt *store_prepare_err(sqlite3 *db, const char *sql, char **err);
+
 /* Milliseconds since the epoch. */
 int64_t store_now_ms(void);
 
