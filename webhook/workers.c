@@ -440,8 +440,9 @@ static const char *header_value(json_t *headers, const char *name)
     return NULL;
 }
 
-/* The body as the function sees it: a JSON body with its object keys sorted
- * at every depth (malloc'd, *len bytes), else NULL (the raw body is used). */
+/* What json() parses: a JSON body with its object keys sorted at every depth
+ * (malloc'd, *len bytes), else NULL. text() keeps the raw body, so a
+ * signature over the bytes the provider sent still verifies. */
 static char *sorted_body(const queued_request *r, size_t *len)
 {
     if (r->body_len == 0 || server_body_type(header_value(r->headers, "Content-Type")) != SERVER_BODY_JSON)
@@ -476,12 +477,11 @@ static json_t *invoke(worker *k, const instance_row *inst, const engine_request 
 }
 
 /* The request as logged with an error: what the function was given. */
-static json_t *logged_request(const queued_request *r, const char *body)
+/* The request as the error log keeps it: the raw body, so that reproducing
+ * the failure (signature checks included) sees what the provider sent. */
+static json_t *logged_request(const queued_request *r)
 {
-    json_error_t jerr;
-    json_t *b = body ? json_loads(body, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr) : NULL;
-    if (!b)
-        b = json_stringn(r->body, r->body_len);
+    json_t *b = json_stringn(r->body, r->body_len);
     return json_pack("{s:s, s:s, s:O, s:o}", "method", r->method, "url", r->url, "headers", r->headers, "body",
                      b ? b : json_null());
 }
@@ -505,7 +505,7 @@ static void report(const queued_request *r, json_t *error, int attempt, int fina
 
 /* Records a run's outcome (one transaction, which also marks next running
  * when there is a next job) and reports a failure. */
-static void settle(worker *k, const queued_request *r, int attempt, json_t *result, const char *body, job *next)
+static void settle(worker *k, const queued_request *r, int attempt, json_t *result, job *next)
 {
     workers *w = k->pool;
     json_t *error = json_object_get(result, "error");
@@ -515,7 +515,7 @@ static void settle(worker *k, const queued_request *r, int attempt, json_t *resu
     int final = !retry || attempt >= WORKERS_MAX_ATTEMPTS;
     int64_t now = store_now_ms();
     int64_t delay = (int64_t)w->opt.retry_base_ms << (attempt > 1 ? (attempt - 1 > 20 ? 20 : attempt - 1) : 0);
-    json_t *request = ok ? NULL : logged_request(r, body);
+    json_t *request = ok ? NULL : logged_request(r);
     errlog_entry e = {r->instance, now, request, json_object_get(result, "logs"), error, attempt, final};
     queue_outcome out = {
         .id = r->id,
@@ -592,13 +592,17 @@ static job *run_request(worker *k, job *j, const queued_request *r)
         drop_orphan(k, r);
     } else if (start_run(k, j, r->id, &attempt) == 1) {
         size_t len = 0;
-        char *body = sorted_body(r, &len);
-        engine_request er = {r->method, r->url, r->headers, body ? body : r->body, body ? len : r->body_len, NULL};
+        char *sorted = sorted_body(r, &len);
+        engine_request er = {
+            .method = r->method, .url = r->url, .headers = r->headers,
+            .body = r->body, .body_len = r->body_len,
+            .json_text = sorted, .json_text_len = len,
+        };
         json_t *result = invoke(k, inst, &er);
         next = try_take(k->pool);
-        settle(k, r, attempt, result, body, next);
+        settle(k, r, attempt, result, next);
         json_decref(result);
-        free(body);
+        free(sorted);
     }
     registry_put(snap);
     return next;

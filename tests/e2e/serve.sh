@@ -17,7 +17,7 @@ add_function echo echo
 # The tester (srcfn run) does not sort keys.
 printf '{"body": {"b": 1, "a": {"d": 1, "c": 2}}}' >"$TMP/unsorted.json"
 run_json echo --request "$TMP/unsorted.json"
-expect_json "run: keys arrive as sent" "$OUT" '.events[0].properties.text == "{\"b\":1,\"a\":{\"d\":1,\"c\":2}}"'
+expect_json "run: keys arrive as sent" "$OUT" '.events[0].properties.parsed == "{\"b\":1,\"a\":{\"d\":1,\"c\":2}}"'
 
 serve_start --retry-base-ms 50
 URL=$(hook e1)
@@ -34,7 +34,9 @@ expect_json "serve: the answer names the stored request" "$BODY_OUT" '.ok == tru
 wait_until 20 delivered 1 '.properties.n == 1'
 LINE=$(jq -c 'select(.properties.n == 1)' "$TMP/serve.out" | head -1)
 expect_json "serve: keys arrive sorted at every depth" "$LINE" \
-  '.properties.text == "{\"m\":0.1,\"n\":1,\"z\":{\"a\":true,\"b\":[{\"x\":2,\"y\":1}]}}"'
+  '.properties.parsed == "{\"m\":0.1,\"n\":1,\"z\":{\"a\":true,\"b\":[{\"x\":2,\"y\":1}]}}"'
+expect_json "serve: text() is the body as sent, so signatures over it verify" "$LINE" \
+  '.properties.text == "{\"z\": {\"b\": [{\"y\": 1, \"x\": 2}], \"a\": true}, \"n\": 1, \"m\": 0.1}"'
 expect_json "serve: the URL is the placeholder plus the webhook's query" "$LINE" \
   '.properties.url == "https://fn.segmentapis.com/?x=1&y=a%20b"'
 expect_json "serve: the instance's settings reach the function" "$LINE" '.properties.greeting == "hello"'
@@ -91,9 +93,9 @@ wait_until 20 errors_count '.name == "Error"' 1
 ERR=$("$SRCFN" errors e1 --json | jq -c '[.[] | select(.name == "Error")][0]')
 expect_json "errors --json: type, name, message, line" "$ERR" \
   '.type == "Bad Request" and .message == "asked to fail" and .line == 8 and .final == true and .attempt == 1'
-expect_json "errors --json: the console lines" "$ERR" '.logs[0] == {"level": "log", "message": "got {\"fail\":true,\"n\":5}"}'
+expect_json "errors --json: the console lines" "$ERR" '.logs[0] == {"level": "log", "message": "got {\"fail\": true, \"n\": 5}"}'
 expect_json "errors --json: the request" "$ERR" \
-  '.request.method == "POST" and .request.url == "https://fn.segmentapis.com/" and .request.body == {"fail": true, "n": 5} and .request.headers["Content-Type"] == "application/json"'
+  '.request.method == "POST" and .request.url == "https://fn.segmentapis.com/" and .request.body == "{\"fail\": true, \"n\": 5}" and .request.headers["Content-Type"] == "application/json"'
 HUMAN=$("$SRCFN" errors e1)
 case "$HUMAN" in
   *"Bad Request: Error: asked to fail (line 8)"*"[log] got {"*) pass "errors: human-readable by default";;
