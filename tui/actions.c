@@ -127,8 +127,9 @@ void studio_on_captures(studio *s)
 static void reset_run_state(studio *s)
 {
     json_decref(s->result);
+    json_decref(s->examples);
     json_decref(s->check_error);
-    s->result = s->check_error = NULL;
+    s->result = s->examples = s->check_error = NULL;
     s->error_line = 0;
     s->error_from_check = 0;
     output_clear(s);
@@ -303,6 +304,61 @@ void studio_run(studio *s)
     s->status[0] = '\0';
 }
 
+/* Runs every example against the code in the editor (saved or not), as
+ * `srcfn test` does; the result comes back as RUNNER_EXAMPLES. */
+void studio_examples(studio *s)
+{
+    if (s->mode != MODE_STUDIO)
+        return;
+    if (s->running) {
+        studio_status(s, 3, "A run is in progress (Esc cancels it).");
+        return;
+    }
+    const char *dir = s->dir ? s->dir : s->template_dir;
+    if (!dir) {
+        studio_status(s, 1, "The function has no folder to read examples from.");
+        return;
+    }
+    size_t len = 0;
+    char *code = editor_text(s->ed, &len);
+    if (!code)
+        abort();
+    runner_examples(s->run, dir, code, len, model_settings_decl(s));
+    free(code);
+    s->running = 1;
+    s->running_examples = 1;
+    s->cancel_asked = 0;
+    s->run_started = studio_now_ms();
+    s->status[0] = '\0';
+}
+
+static void examples_status(studio *s, json_t *doc)
+{
+    long long passed = (long long)json_integer_value(json_object_get(doc, "passed"));
+    long long failed = (long long)json_integer_value(json_object_get(doc, "failed"));
+    long long skipped = (long long)json_integer_value(json_object_get(doc, "skipped"));
+    const char *error = json_string_value(json_object_get(doc, "error"));
+    if (error)
+        studio_status(s, 1, "The examples did not run: %s", error);
+    else if (json_is_true(json_object_get(doc, "cancelled")))
+        studio_status(s, 3, "Cancelled: %lld passed, %lld failed, %lld not run.", passed, failed, skipped);
+    else if (passed + failed == 0)
+        studio_status(s, 0, "No examples to check: examples/NAME.json files are the function's tests "
+                            "(^K in the Test tab keeps the request as one).");
+    else
+        studio_status(s, failed ? 1 : 2, "Examples: %lld passed, %lld failed.", passed, failed);
+}
+
+static void on_examples(studio *s, json_t *doc)
+{
+    json_decref(s->result);
+    json_decref(s->examples);
+    s->result = NULL;
+    s->examples = doc;
+    output_show_examples(s, doc);
+    examples_status(s, doc);
+}
+
 static void mark_error(studio *s, json_t *error, int from_check)
 {
     json_t *line = json_object_get(error, "line");
@@ -329,7 +385,14 @@ void studio_on_result(studio *s, runner_kind kind, json_t *doc)
         return;
     }
     s->running = 0;
+    s->running_examples = 0;
     s->cancel_asked = 0;
+    if (kind == RUNNER_EXAMPLES) {
+        on_examples(s, doc);
+        return;
+    }
+    json_decref(s->examples);
+    s->examples = NULL;
     /* encrypted test values never show in full, even where the code echoes them */
     json_t *secret = secrets_values(model_settings_decl(s), s->test_settings);
     secrets_mask_json(doc, secret);
@@ -725,6 +788,7 @@ static int studio_only(studio *s, action act)
     case A_AUTOFILL: toggle_autofill(s); return 1;
     case A_JUMP_ERROR: jump_to_error(s); return 1;
     case A_CATALOG: leave(s, AFTER_CATALOG); return 1;
+    case A_EXAMPLES: studio_examples(s); return 1;
     default: return 0;
     }
 }

@@ -39,6 +39,12 @@ const keybind keys_table[] = {
     C(CTX_GLOBAL, CTRL('o'), A_CATALOG, "^O", NULL, "Open another function (the catalog)"),
     K(CTX_GLOBAL, KEY_F(10), A_QUIT, "F10", "Quit", "Quit (asks when there are unsaved changes)"),
     C(CTX_GLOBAL, CTRL('q'), A_QUIT, "^Q", NULL, "Quit (same as F10)"),
+    /* After Quit: a narrow bar drops this name rather than Quit's. ^P first,
+     * as many terminals keep F11 for their own full screen. */
+    C(CTX_GLOBAL, CTRL('p'), A_EXAMPLES, "^P", "Examples",
+      "Check the examples: run each one (examples/, fixtures/) against the code in the editor, "
+      "unsaved or not, and show PASS or FAIL with what differs, as srcfn test does"),
+    K(CTX_GLOBAL, KEY_F(11), A_EXAMPLES, "F11", NULL, "Check the examples (same as ^P)"),
 
     /* The editor of handler.js. */
     C(CTX_EDITOR, CTRL('f'), A_ED_FIND, "^F", "Find", "Find text"),

@@ -2,7 +2,8 @@
  * pane-output: what the last run produced, for people: the outcome (success,
  * or the error with its type, name, message and line), the events and
  * objects as indented JSON with colours, the console lines with their
- * levels, and the duration. Long lines wrap at the pane's width; the list
+ * levels, and the duration; or, after an examples check, PASS or FAIL per
+ * example with what differs, and the counts. Long lines wrap at the pane's width; the list
  * keys and the mouse wheel scroll; a click on the error's line (or ^E
  * anywhere) jumps to it in the editor.
  *
@@ -172,6 +173,56 @@ void output_show(studio *s, json_t *result)
     add(o, UI_DIM, L_TEXT, 0, "Duration %.2f ms", ms);
 }
 
+/* The lines of a diff (each ending in '\n'), indented. */
+static void add_diff(output_pane *o, const char *diff)
+{
+    const char *p = diff;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        int len = nl ? (int)(nl - p) : (int)strlen(p);
+        add(o, UI_NORMAL, L_TEXT, 0, "    %.*s", len, p);
+        p = nl ? nl + 1 : p + len;
+    }
+}
+
+static void add_example(output_pane *o, json_t *ex)
+{
+    int passed = json_is_true(json_object_get(ex, "passed"));
+    add(o, passed ? UI_OK : UI_ERROR, L_TEXT, 0, "  %s %s", passed ? "PASS" : "FAIL", str(ex, "name"));
+    if (!passed)
+        add_diff(o, str(ex, "diff"));
+}
+
+void output_show_examples(studio *s, json_t *doc)
+{
+    output_pane *o = self_of(s);
+    clear_lines(o);
+    json_t *examples = json_object_get(doc, "examples");
+    long long passed = (long long)json_integer_value(json_object_get(doc, "passed"));
+    long long failed = (long long)json_integer_value(json_object_get(doc, "failed"));
+    long long skipped = (long long)json_integer_value(json_object_get(doc, "skipped"));
+    const char *error = json_string_value(json_object_get(doc, "error"));
+    if (error) {
+        add(o, UI_ERROR, L_TEXT, 0, "%s The examples did not run: %s", ui_glyph_text(G_FAIL), error);
+        return;
+    }
+    if (passed + failed + skipped == 0) {
+        add(o, UI_ACCENT, L_TEXT, 0, "No examples to check.");
+        add(o, UI_DIM, L_TEXT, 0, "A function's tests are its examples: examples/NAME.json, a request with an "
+                                  "\"expect\" (^K in the Test tab keeps the request as one; srcfn test --update "
+                                  "writes the expectation).");
+        return;
+    }
+    add(o, UI_ACCENT, L_TEXT, 0, "Examples, against the code in the editor");
+    size_t i;
+    json_t *ex;
+    json_array_foreach(examples, i, ex)
+        add_example(o, ex);
+    if (json_is_true(json_object_get(doc, "cancelled")))
+        add(o, UI_WARN, L_TEXT, 0, "Cancelled: %lld example%s not run", skipped, skipped == 1 ? "" : "s");
+    add(o, failed ? UI_ERROR : UI_OK, L_TEXT, 0, "%lld passed, %lld failed", passed, failed);
+}
+
 /* --- drawing ------------------------------------------------------------------------------------- */
 
 /* Draws one row of JSON with keys, strings and numbers coloured. */
@@ -239,6 +290,7 @@ static void draw_hint(pane *p)
         "",
         "F5 or ^R runs the function with the request of the Test tab",
         "and the test values of the Settings tab.",
+        "^P checks every example against the code in the editor.",
         "",
         "Events, objects, console lines and errors show here.",
     };

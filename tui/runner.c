@@ -10,14 +10,19 @@
  *   Every run takes the spare, so each run starts on a fresh heap, as each
  *   test run in Segment's editor does; after the run a new spare is loaded.
  * - Results wait in a small FIFO until the studio takes them.
+ * - An examples check runs on an engine of functest's own; while it runs,
+ *   that engine is `current` (so a cancel reaches the example running), and
+ *   `cancelled` stops it before the next example.
  */
 #include "tui/runner.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
+#include "workspace/functest.h"
 
 typedef struct job {
     int pending;
@@ -26,6 +31,7 @@ typedef struct job {
     json_t *decl;
     json_t *request;     /* run only */
     json_t *settings;    /* run only */
+    char *dir;           /* examples only: the function's directory */
 } job;
 
 #define RESULTS_MAX 8
@@ -35,9 +41,9 @@ struct runner {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int stopping;
-    job check, run;
+    job check, run, examples;
     engine *current;     /* the engine running now, or NULL */
-    int cancelled;       /* a cancel arrived for the pending or current run */
+    int cancelled;       /* a cancel arrived for the pending or current run or examples */
     json_t *results[RESULTS_MAX];
     runner_kind kinds[RESULTS_MAX];
     int n_results;
@@ -57,6 +63,7 @@ static void job_clear(job *j)
     json_decref(j->decl);
     json_decref(j->request);
     json_decref(j->settings);
+    free(j->dir);
     memset(j, 0, sizeof *j);
 }
 
@@ -188,23 +195,135 @@ static void do_run(runner *r, job *j)
     make_spare(r, j);   /* ready for the next run */
 }
 
+/* --- the examples check --------------------------------------------------------------- */
+
+/* functest's hooks: its engine becomes `current` while the examples run. */
+static void hold_engine(void *ctx, engine *e)
+{
+    runner *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    r->current = e;
+    pthread_mutex_unlock(&r->lock);
+}
+
+static int stop_asked(void *ctx)
+{
+    runner *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    int stop = r->cancelled || r->stopping;
+    pthread_mutex_unlock(&r->lock);
+    return stop;
+}
+
+/* A JSON string of s; bytes that are not UTF-8 (a file name's) become '?'. */
+static json_t *text_value(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    char *copy = strdup(s);
+    if (!copy)
+        abort();
+    for (char *p = copy; *p; p++) {
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    }
+    v = json_string(copy);
+    free(copy);
+    if (!v)
+        abort();
+    return v;
+}
+
+static json_t *examples_doc(const functest_run *run, int cancelled)
+{
+    json_t *list = json_array();
+    if (!list)
+        abort();
+    for (size_t i = 0; i < run->count; i++) {
+        const functest_example *ex = &run->examples[i];
+        json_t *item = json_pack("{s:o, s:b, s:o}", "name", text_value(ex->name), "passed", ex->passed, "diff",
+                                 text_value(ex->diff ? ex->diff : ""));
+        if (!item || json_array_append_new(list, item) != 0)
+            abort();
+    }
+    json_t *doc = json_pack("{s:o, s:I, s:I, s:I, s:b, s:n}", "examples", list, "passed", (json_int_t)run->passed,
+                            "failed", (json_int_t)run->failed, "skipped", (json_int_t)run->skipped, "cancelled",
+                            cancelled, "error");
+    if (!doc)
+        abort();
+    return doc;
+}
+
+/* Runs the examples of j->dir against j's code: a funcdir made of the job. */
+static void do_examples(runner *r, job *j)
+{
+    char *handler = NULL;
+    json_t *manifest = json_object();
+    if (asprintf(&handler, "%s/handler.js", j->dir) < 0 || !manifest)
+        abort();
+    if (j->decl && json_object_set(manifest, "settings", j->decl) != 0)
+        abort();
+    funcdir f = {.dir = j->dir, .handler_path = handler, .source = j->source, .source_len = j->len,
+                 .manifest = manifest};
+    functest_hooks hooks = {hold_engine, stop_asked, r};
+    functest_run run;
+    json_t *doc;
+    if (functest_function_with(&f, &run, &hooks) == 0)
+        doc = examples_doc(&run, stop_asked(r));
+    else
+        doc = json_pack("{s:[], s:i, s:i, s:i, s:b, s:s}", "examples", "passed", 0, "failed", 0, "skipped", 0,
+                        "cancelled", 0, "error", "the JavaScript engine did not start");
+    functest_run_free(&run);
+    free(handler);
+    json_decref(manifest);
+    if (!doc)
+        abort();
+    post(r, RUNNER_EXAMPLES, doc);
+}
+
+/* --- the worker ---------------------------------------------------------------------------- */
+
+/* The pending job to do first (a run, then the examples, then a check), or NULL. */
+static job *next_job(runner *r, runner_kind *kind)
+{
+    if (r->run.pending) {
+        *kind = RUNNER_RUN;
+        return &r->run;
+    }
+    if (r->examples.pending) {
+        *kind = RUNNER_EXAMPLES;
+        return &r->examples;
+    }
+    *kind = RUNNER_CHECK;
+    return r->check.pending ? &r->check : NULL;
+}
+
+static void do_job(runner *r, runner_kind kind, job *j)
+{
+    if (kind == RUNNER_RUN)
+        do_run(r, j);
+    else if (kind == RUNNER_EXAMPLES)
+        do_examples(r, j);
+    else
+        do_check(r, j);
+}
+
 static void *worker(void *arg)
 {
     runner *r = arg;
     pthread_mutex_lock(&r->lock);
     for (;;) {
-        while (!r->stopping && !r->check.pending && !r->run.pending)
+        runner_kind kind = RUNNER_NONE;
+        job *next = NULL;
+        while (!r->stopping && (next = next_job(r, &kind)) == NULL)
             pthread_cond_wait(&r->cond, &r->lock);
         if (r->stopping)
             break;
-        job j = r->run.pending ? r->run : r->check;
-        int is_run = r->run.pending;
-        memset(is_run ? &r->run : &r->check, 0, sizeof(job));
+        job j = *next;
+        memset(next, 0, sizeof *next);
         pthread_mutex_unlock(&r->lock);
-        if (is_run)
-            do_run(r, &j);
-        else
-            do_check(r, &j);
+        do_job(r, kind, &j);
         job_clear(&j);
         pthread_mutex_lock(&r->lock);
     }
@@ -253,6 +372,7 @@ void runner_stop(runner *r)
     pthread_join(r->thread, NULL);
     job_clear(&r->check);
     job_clear(&r->run);
+    job_clear(&r->examples);
     for (int i = 0; i < r->n_results; i++)
         json_decref(r->results[i]);
     pthread_cond_destroy(&r->cond);
@@ -277,6 +397,19 @@ void runner_run(runner *r, const char *source, size_t len, json_t *settings_decl
     r->run.settings = settings ? json_deep_copy(settings) : json_object();
     r->cancelled = 0;
     job_clear(&r->check);   /* the run loads the same code */
+    pthread_cond_signal(&r->cond);
+    pthread_mutex_unlock(&r->lock);
+}
+
+void runner_examples(runner *r, const char *dir, const char *source, size_t len, json_t *settings_decl)
+{
+    char *copy = strdup(dir);
+    if (!copy)
+        abort();
+    pthread_mutex_lock(&r->lock);
+    job_set(&r->examples, source, len, settings_decl);
+    r->examples.dir = copy;
+    r->cancelled = 0;
     pthread_cond_signal(&r->cond);
     pthread_mutex_unlock(&r->lock);
 }

@@ -9,7 +9,8 @@
  * Invariants: the studio thread never touches an engine except through
  * engine_cancel, under the runner's lock, while that engine runs; jobs
  * carry deep copies of their JSON, so no jansson value is shared between
- * threads; at most one run and one check are pending (newer replace older).
+ * threads; at most one run, one examples check and one check are pending
+ * (newer replace older); a run goes first, then the examples, then a check.
  */
 #ifndef SRCFN_TUI_RUNNER_H
 #define SRCFN_TUI_RUNNER_H
@@ -34,13 +35,22 @@ void runner_check(runner *r, const char *source, size_t len, json_t *settings_de
 void runner_run(runner *r, const char *source, size_t len, json_t *settings_decl, json_t *request,
                 json_t *settings);
 
-/* Asks the run in progress to stop (repeat it until the result comes). */
+/* Runs every example of the function in dir (examples/ and fixtures/, as
+ * `srcfn test` does, workspace/functest.h) against source, not the saved
+ * handler.js. An "examples" result follows (see runner_take). */
+void runner_examples(runner *r, const char *dir, const char *source, size_t len, json_t *settings_decl);
+
+/* Asks the run or examples check in progress to stop (repeat it until the
+ * result comes); an examples check stops before its next example. */
 void runner_cancel(runner *r);
 
-typedef enum runner_kind { RUNNER_NONE, RUNNER_CHECK, RUNNER_RUN } runner_kind;
+typedef enum runner_kind { RUNNER_NONE, RUNNER_CHECK, RUNNER_RUN, RUNNER_EXAMPLES } runner_kind;
 
 /* The oldest ready result (caller owns it) and its kind; NULL when none.
- * A check result is {"error": null | {type, name, message, line}}. */
+ * A check result is {"error": null | {type, name, message, line}}.
+ * An examples result is {"examples": [{name, passed, diff}], "passed",
+ * "failed", "skipped" (not run: cancelled), "cancelled": bool, "error":
+ * null | "why none ran"}; diff is "" or lines each ending in '\n'. */
 json_t *runner_take(runner *r, runner_kind *kind);
 
 #endif

@@ -160,8 +160,8 @@ static void draw_status(studio *s)
     ui_fill(y, 0, COLS, ui_attr(UI_NORMAL));
     if (s->running) {
         double secs = (double)(studio_now_ms() - s->run_started) / 1000.0;
-        ui_printf(y, 1, COLS - 2, ui_attr(UI_ACCENT), "%s running %.1f s%s", ui_spinner(s->tick), secs,
-                  s->cancel_asked ? " (cancelling)" : "   Esc or ^C cancels");
+        ui_printf(y, 1, COLS - 2, ui_attr(UI_ACCENT), "%s running%s %.1f s%s", ui_spinner(s->tick),
+                  s->running_examples ? " the examples" : "", secs, s->cancel_asked ? " (cancelling)" : "   Esc or ^C cancels");
         return;
     }
     if (s->status[0]) {
@@ -258,8 +258,26 @@ static void editor_title(studio *s, char *buf, size_t size)
     }
 }
 
+/* "Examples ✓ 4 passed", "Examples ✗ 1 of 4 failed" or "Examples: none ran". */
+static void examples_title(studio *s, char *buf, size_t size)
+{
+    json_int_t passed = json_integer_value(json_object_get(s->examples, "passed"));
+    json_int_t failed = json_integer_value(json_object_get(s->examples, "failed"));
+    if (failed > 0)
+        snprintf(buf, size, "Examples %s %lld of %lld failed", ui_glyph_text(G_FAIL), (long long)failed,
+                 (long long)(passed + failed));
+    else if (passed > 0)
+        snprintf(buf, size, "Examples %s %lld passed", ui_glyph_text(G_OK), (long long)passed);
+    else
+        snprintf(buf, size, "Examples: none ran");
+}
+
 static void output_title(studio *s, char *buf, size_t size)
 {
+    if (s->examples) {
+        examples_title(s, buf, size);
+        return;
+    }
     if (!s->result) {
         snprintf(buf, size, "Output");
         return;
@@ -729,6 +747,7 @@ static void cleanup(studio *s)
     if (s->ed)
         editor_free(s->ed);
     json_decref(s->result);
+    json_decref(s->examples);
     json_decref(s->check_error);
     json_decref(s->captures);
     if (s->db)

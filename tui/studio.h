@@ -115,10 +115,12 @@ struct studio {
 
     /* running */
     runner *run;
-    int running;
+    int running;          /* a run or an examples check is in progress */
+    int running_examples; /* it is an examples check */
     int cancel_asked;
     int64_t run_started;
-    json_t *result;       /* the last run's result document */
+    json_t *result;       /* the last run's result document, when the output shows it */
+    json_t *examples;     /* the last examples check, when the output shows it */
     long error_line;      /* 1-based line of the last error, 0: none */
     int error_from_check;
     json_t *check_error;  /* the code does not load: why */
@@ -172,6 +174,7 @@ void studio_wake(studio *s);
 /* actions.c: what the bindings of keys.c do. Returns 1 when it applied. */
 int studio_action(studio *s, action act);
 void studio_run(studio *s);
+void studio_examples(studio *s);
 void studio_open_function(studio *s, const char *name);
 void studio_new_function(studio *s, const char *template_dir, const char *template_name);
 void studio_close_function(studio *s);
@@ -213,6 +216,7 @@ void captures_reload(studio *s);
 void errors_reload(studio *s);
 int64_t errors_loaded_at(studio *s);
 void output_show(studio *s, json_t *result);
+void output_show_examples(studio *s, json_t *doc);   /* runner.h's examples result */
 void output_clear(studio *s);
 
 /* help.c */

@@ -449,20 +449,56 @@ static functest_example *list_examples(const funcdir *f, size_t *count)
     return list;
 }
 
-int functest_function(const funcdir *f, functest_run *run)
+/* Loads f's code into e when there are examples to run; the load's error
+ * (a new reference), or NULL when it loaded. */
+static json_t *load_function(engine *e, const funcdir *f, size_t count)
 {
+    json_t *load_error = NULL;
+    const char *base = strrchr(f->handler_path, '/');
+    if (count > 0 && engine_load(e, f->source, f->source_len, base ? base + 1 : f->handler_path,
+                                 funcdir_settings(f), &load_error) != 0 && !load_error)
+        load_error = engine_error(ERR_BAD_REQUEST, "InternalError", "the function did not load", 0);
+    return load_error;
+}
+
+static void example_free(functest_example *ex)
+{
+    free(ex->name);
+    free(ex->path);
+    free(ex->expect_path);
+    free(ex->diff);
+    json_decref(ex->expect);
+    json_decref(ex->result);
+}
+
+/* Drops the examples from index `from` on (not run): they count as skipped. */
+static void drop_rest(functest_run *run, size_t from)
+{
+    for (size_t i = from; i < run->count; i++)
+        example_free(&run->examples[i]);
+    memset(run->examples + from, 0, (run->count - from) * sizeof run->examples[0]);
+    run->skipped = run->count - from;
+    run->count = from;
+}
+
+int functest_function_with(const funcdir *f, functest_run *run, const functest_hooks *hooks)
+{
+    static const functest_hooks none = {NULL, NULL, NULL};
+    if (!hooks)
+        hooks = &none;
     memset(run, 0, sizeof *run);
     engine *e = engine_new(NULL);
     if (!e)
         return -1;
     run->function = function_name(f);
     run->examples = list_examples(f, &run->count);
-    json_t *load_error = NULL;
-    const char *base = strrchr(f->handler_path, '/');
-    if (run->count > 0 && engine_load(e, f->source, f->source_len, base ? base + 1 : f->handler_path,
-                                      funcdir_settings(f), &load_error) != 0 && !load_error)
-        load_error = engine_error(ERR_BAD_REQUEST, "InternalError", "the function did not load", 0);
-    for (size_t i = 0; i < run->count; i++) {
+    if (hooks->engine)
+        hooks->engine(hooks->ctx, e);
+    json_t *load_error = load_function(e, f, run->count);
+    size_t i;
+    for (i = 0; i < run->count; i++) {
+        if (hooks->stop && hooks->stop(hooks->ctx))
+            break;
         if (i > 0)
             engine_reset(e);   /* every example starts as a test run does: empty cache, fresh state */
         run_example(e, load_error, &run->examples[i]);
@@ -471,22 +507,23 @@ int functest_function(const funcdir *f, functest_run *run)
         else
             run->failed++;
     }
+    if (hooks->engine)
+        hooks->engine(hooks->ctx, NULL);
+    drop_rest(run, i);
     json_decref(load_error);
     engine_free(e);
     return 0;
 }
 
+int functest_function(const funcdir *f, functest_run *run)
+{
+    return functest_function_with(f, run, NULL);
+}
+
 void functest_run_free(functest_run *run)
 {
-    for (size_t i = 0; i < run->count; i++) {
-        functest_example *ex = &run->examples[i];
-        free(ex->name);
-        free(ex->path);
-        free(ex->expect_path);
-        free(ex->diff);
-        json_decref(ex->expect);
-        json_decref(ex->result);
-    }
+    for (size_t i = 0; i < run->count; i++)
+        example_free(&run->examples[i]);
     free(run->examples);
     free(run->function);
     memset(run, 0, sizeof *run);

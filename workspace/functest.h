@@ -26,6 +26,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "engine/engine.h"
 #include "workspace/funcdir.h"
 
 typedef struct functest_example {
@@ -44,7 +45,20 @@ typedef struct functest_run {
     char *function;       /* the function's name: its folder's, or the file's */
     functest_example *examples;
     size_t count, passed, failed;
+    size_t skipped;       /* examples left out because the hooks stopped the run */
 } functest_run;
+
+/* For a caller that runs the examples on a thread of its own and may stop
+ * them (the studio's worker). Every member may be NULL. */
+typedef struct functest_hooks {
+    /* Called with the engine before the function loads and with NULL once the
+     * last example ran: in between another thread may engine_cancel it. */
+    void (*engine)(void *ctx, engine *e);
+    /* Asked before each example: nonzero stops there. The examples not run
+     * are dropped from the run (count) and counted in skipped. */
+    int (*stop)(void *ctx);
+    void *ctx;
+} functest_hooks;
 
 /*
  * Runs every example of f in file-name order (examples/, then fixtures/).
@@ -53,6 +67,9 @@ typedef struct functest_run {
  * the JavaScript engine cannot start (*run is then empty).
  */
 int functest_function(const funcdir *f, functest_run *run);
+
+/* The same, with hooks (may be NULL: then it is functest_function). */
+int functest_function_with(const funcdir *f, functest_run *run, const functest_hooks *hooks);
 void functest_run_free(functest_run *run);
 
 /* The differences between an expectation and a result document, one line

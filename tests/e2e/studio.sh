@@ -316,6 +316,49 @@ keys F10
 exited "studio: quits with NO_COLOR"
 unset STUDIO_ENV
 
+# --- ^P checks the examples against the code in the editor, saved or not ----------------------------
+"$SRCFN" new exfn --template default >/dev/null 2>&1
+start studio exfn
+wait_for "studio: a function from the default template opens" "handler.js"
+keys C-p
+wait_for "studio: ^P shows PASS for each example" "PASS 01-order-completed"
+wait_for "studio: ... every one of them" "PASS 04-unknown-event"
+wait_for "studio: the status line sums the examples up" "4 passed, 0 failed"
+# Break the code in the editor without saving: the check runs what is typed.
+keys F2 C-f
+wait_for "studio: ^F asks for the text" "Find"
+type_text "Order Completed"
+keys Enter
+type_text "Order Shipped"
+wait_for "studio: the edit shows in the editor" "event: 'Order Shipped'"
+keys C-p
+wait_for "studio: the unsaved change fails its example" "FAIL 01-order-completed"
+keys F9 F12
+wait_for "studio: the failure shows the diff line" 'events[0].event: expected "Order Completed", got "Order Shipped"'
+keys F12 F2
+wait_for "studio: the other examples still pass" "PASS 02-user-created"
+wait_for "studio: the status line counts the failure" "3 passed, 1 failed"
+grep -q "Order Shipped" "$WS/exfn/handler.js" && fail "studio: the examples check does not save" "saved" \
+  || pass "studio: the examples check does not save"
+# A slow function: Esc stops the check between examples.
+keys C-Home
+keys C-f C-u
+type_text "async function onRequest"
+keys Enter End Enter
+type_text "await new Promise(r => setTimeout(r, 1500))"
+keys C-p
+wait_for "studio: the examples check shows a spinner" "running the examples"
+keys Escape
+wait_for "studio: Esc stops the examples check" "not run"
+# A function without examples says so.
+rm -rf "$WS/exfn/examples"
+keys C-p
+wait_for "studio: a function without examples says so" "No examples to check"
+keys F10
+wait_for "studio: quitting asks about the unsaved edits" "has unsaved changes"
+keys Right Enter
+exited "studio: Discard quits"
+
 # --- outside a workspace it offers to make one ---------------------------------------------------
 mkdir -p "$TMP/plain"
 sed "s|cd \"$WS\"|cd \"$TMP/plain\"|" "$TMP/launch.sh" >"$TMP/launch-plain.sh" && mv "$TMP/launch-plain.sh" "$TMP/launch.sh"
