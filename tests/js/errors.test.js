@@ -182,3 +182,22 @@ async function onRequest() {
 function thrownLineOf() {
   return 172;
 }
+
+// Errors Duktape throws itself carry the messages Node.js gives them.
+function nodeMessages() {
+  const caught = f => { try { f(); } catch (e) { return `${e.name}: ${e.message}|${String(e.stack).split('\n')[0]}`; } return 'no error'; };
+  const none = undefined, nil = null, obj = {};
+  const want = [
+    ["TypeError: Cannot read properties of undefined (reading 'x')", () => none.x],
+    ["TypeError: Cannot read properties of null (reading 'y')", () => nil.y],
+    ["TypeError: Cannot set properties of undefined (setting 'x')", () => { none.x = 1; }],
+    ['TypeError: f is not a function', () => obj.f()],
+    ['ReferenceError: notDeclaredAnywhere is not defined', () => notDeclaredAnywhere]
+  ];
+  for (const [text, f] of want) {
+    const got = caught(f);
+    if (got !== `${text}|${text}`) throw new Error(`want ${text} (also heading the stack), got ${got}`);
+  }
+}
+const onRequestBeforeMessages = onRequest;
+onRequest = async function () { await onRequestBeforeMessages(); nodeMessages(); };

@@ -310,3 +310,28 @@ function errorType(e) {
   }
   return 'Bad Request';
 }
+
+/*
+ * 5. Messages. Duktape words the errors it throws itself differently from V8,
+ * and people log those messages or match them in tests; the ones that come up
+ * in webhook code are reworded as Node.js words them, as each is created.
+ */
+var V8_MESSAGES = [
+  [/^cannot read property '(.*)' of (undefined|null)$/, "Cannot read properties of $2 (reading '$1')"],
+  [/^cannot write property '(.*)' of (undefined|null)$/, "Cannot set properties of $2 (setting '$1')"],
+  [/^identifier '(.*)' undefined$/, '$1 is not defined'],
+  [/^\S+ not callable \(property '(.*)' of .*\)$/, '$1 is not a function'],
+  [/^(\S+) not callable$/, '$1 is not a function'],
+  [/^(\S+) not constructable$/, '$1 is not a constructor']
+];
+
+Duktape.errCreate = function (e) {
+  if (!(e instanceof NativeError) || hasInfo(e) || typeof e.message !== 'string') return e;
+  for (var i = 0; i < V8_MESSAGES.length; i++) {
+    if (V8_MESSAGES[i][0].test(e.message)) {
+      e.message = e.message.replace(V8_MESSAGES[i][0], V8_MESSAGES[i][1]);
+      break;
+    }
+  }
+  return e;
+};
