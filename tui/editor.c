@@ -150,7 +150,7 @@ static int char_class(unsigned cp)
     return CL_PUNCT;
 }
 
-static size_t display_col(const char *s, size_t len, size_t upto)
+size_t editor_display_col(const char *s, size_t len, size_t upto)
 {
     size_t col = 0;
     for (size_t i = 0; i < upto && i < len;) {
@@ -163,7 +163,7 @@ static size_t display_col(const char *s, size_t len, size_t upto)
 }
 
 /* The last boundary whose display column is <= goal. */
-static size_t col_at_display(const char *s, size_t len, size_t goal)
+size_t editor_col_at_display(const char *s, size_t len, size_t goal)
 {
     size_t col = 0, i = 0;
     while (i < len) {
@@ -530,7 +530,7 @@ void editor_cursor(const editor *ed, size_t *line, size_t *col)
 static void update_goal(editor *ed)
 {
     const struct line *l = LN(ed, ed->cur.line);
-    ed->goal = display_col(ltext(l), l->len, ed->cur.col);
+    ed->goal = editor_display_col(ltext(l), l->len, ed->cur.col);
 }
 
 /* The cursor moved: the view follows it and typing starts a new undo group. */
@@ -676,7 +676,7 @@ static size_t leading_blanks(const struct line *l)
 static pos on_line_at_goal(const editor *ed, size_t line)
 {
     const struct line *l = LN(ed, line);
-    return (pos){line, col_at_display(ltext(l), l->len, ed->goal)};
+    return (pos){line, editor_col_at_display(ltext(l), l->len, ed->goal)};
 }
 
 /* The new cursor for a move; *keep_goal says whether the goal column stays. */
@@ -1244,7 +1244,7 @@ void editor_viewport(editor *ed, int rows, int cols, size_t *top, size_t *left)
         else if (line >= ed->top + r)
             ed->top = line - ed->top >= 2 * r ? line - r / 2 : line - r + 1;
         const struct line *l = LN(ed, line);
-        size_t col = display_col(ltext(l), l->len, ed->cur.col), margin = c / 4;
+        size_t col = editor_display_col(ltext(l), l->len, ed->cur.col), margin = c / 4;
         if (col < ed->left)
             ed->left = col > margin ? col - margin : 0;
         else if (col >= ed->left + c)

@@ -140,6 +140,12 @@ size_t editor_utf8_next(const char *s, size_t len, size_t i, unsigned *cp);
  * combining marks 0, wide characters 2 (wcwidth; call setlocale first). */
 int editor_cell_width(unsigned cp, size_t col);
 
+/* The display column of byte offset upto in a line, and the last character
+ * boundary whose display column is <= goal: the one mapping between bytes and
+ * screen cells that the editor and its mouse handling share. */
+size_t editor_display_col(const char *s, size_t len, size_t upto);
+size_t editor_col_at_display(const char *s, size_t len, size_t goal);
+
 /* --- view -------------------------------------------------------------------- */
 
 /* Colour pairs the editor uses; editor_init_colors initialises them (the

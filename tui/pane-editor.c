@@ -151,35 +151,6 @@ static int key(pane *p, action act, int is_key, unsigned k)
 
 /* --- mouse ------------------------------------------------------------------------------------------ */
 
-/* The display column of byte col in line (tabs and wide characters counted). */
-static size_t display_col(const char *line, size_t len, size_t col)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < col && i < len;) {
-        unsigned cp;
-        size_t n = editor_utf8_next(line, len, i, &cp);
-        w += (size_t)editor_cell_width(cp, w);
-        i += n;
-    }
-    return w;
-}
-
-/* The byte offset in line nearest display column target. */
-static size_t byte_at(const char *line, size_t len, size_t target)
-{
-    size_t w = 0, i = 0;
-    while (i < len) {
-        unsigned cp;
-        size_t n = editor_utf8_next(line, len, i, &cp);
-        size_t cw = (size_t)editor_cell_width(cp, w);
-        if (w + cw > target)
-            break;
-        w += cw;
-        i += n;
-    }
-    return i;
-}
-
 static void mouse(pane *p, int row, int col, int dbl)
 {
     (void)dbl;
@@ -194,13 +165,13 @@ static void mouse(pane *p, int row, int col, int dbl)
     editor_cursor(ed, &cl, &cc);
     const char *line = editor_line(ed, cl, &len);
     /* where the text starts on screen: the cursor's cell minus its column */
-    long text_x = (long)ep->cur_x - (long)(display_col(line, len, cc) - left);
+    long text_x = (long)ep->cur_x - (long)(editor_display_col(line, len, cc) - left);
     long target_line = (long)top + row;
     if (target_line < 0)
         return;
     const char *tl = editor_line(ed, (size_t)target_line, &len);
     long dcol = (long)(p->x + col) - text_x + (long)left;
-    editor_goto(ed, (size_t)target_line, dcol < 0 ? 0 : byte_at(tl, len, (size_t)dcol));
+    editor_goto(ed, (size_t)target_line, dcol < 0 ? 0 : editor_col_at_display(tl, len, (size_t)dcol));
 }
 
 static void paste(pane *p, const char *text, size_t len)
