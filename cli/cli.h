@@ -36,6 +36,10 @@ int cmd_templates(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
 
+/* Parses options for a command whose only option is --json; leaves optind at
+ * the first operand. Returns EXIT_OK, or a usage error naming the option. */
+int parse_json_option(int argc, char **argv, const char *command, const char *usage, int *json);
+
 /* Prints "srcfn: <message>" on stderr and returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -339,19 +339,10 @@ static void print_sources(const instance_row *rows, size_t n)
 
 int cmd_sources(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
-    int json = 0;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c != 'j')
-            return usage_error("sources: unknown option \"%s\"\n" SOURCES_USAGE, argv[optind - 1]);
-        json = 1;
-    }
+    int json;
+    int status_opt = parse_json_option(argc, argv, "sources", SOURCES_USAGE, &json);
+    if (status_opt != EXIT_OK)
+        return status_opt;
     if (optind != argc)
         return usage_error("sources: takes no arguments\n" SOURCES_USAGE);
     char *root;

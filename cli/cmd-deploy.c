@@ -222,19 +222,10 @@ static void iso_dates(json_t *list)
 
 int cmd_versions(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
-    int json = 0;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c != 'j')
-            return usage_error("versions: unknown option \"%s\"\n" VERSIONS_USAGE, argv[optind - 1]);
-        json = 1;
-    }
+    int json;
+    int status_opt = parse_json_option(argc, argv, "versions", VERSIONS_USAGE, &json);
+    if (status_opt != EXIT_OK)
+        return status_opt;
     if (optind != argc - 1)
         return usage_error("versions: name one function\n" VERSIONS_USAGE);
     const char *name = argv[optind];

@@ -25,19 +25,9 @@
 
 static int parse_options(int argc, char **argv, const char **instance, int *json)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
-    *json = 0;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c != 'j')
-            return usage_error("errors: unknown option \"%s\"\n" ERRORS_USAGE, argv[optind - 1]);
-        *json = 1;
-    }
+    int status_opt = parse_json_option(argc, argv, "errors", ERRORS_USAGE, json);
+    if (status_opt != EXIT_OK)
+        return status_opt;
     if (optind != argc - 1)
         return usage_error("errors: name one instance\n" ERRORS_USAGE);
     *instance = argv[optind];

@@ -49,18 +49,10 @@ static void print_table(const template_info *list, size_t n, const char *root)
 
 int cmd_templates(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {NULL, 0, NULL, 0},
-    };
-    int json = 0, c;
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        if (c != 'j')
-            return usage_error("templates: unknown option \"%s\"\n" TEMPLATES_USAGE, argv[optind - 1]);
-        json = 1;
-    }
+    int json;
+    int status_opt = parse_json_option(argc, argv, "templates", TEMPLATES_USAGE, &json);
+    if (status_opt != EXIT_OK)
+        return status_opt;
     if (optind != argc)
         return usage_error("templates: takes no operand\n" TEMPLATES_USAGE);
     template_info *list = NULL;

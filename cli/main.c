@@ -3,6 +3,7 @@
  * dispatches to the commands of the table below.
  */
 #include <curl/curl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +51,24 @@ int usage_error(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+int parse_json_option(int argc, char **argv, const char *command, const char *usage, int *json)
+{
+    static const struct option longopts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    *json = 0;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c != 'j')
+            return usage_error("%s: unknown option \"%s\"\n%s", command, argv[optind - 1], usage);
+        *json = 1;
+    }
+    return EXIT_OK;
 }
 
 static void print_help(FILE *out)
