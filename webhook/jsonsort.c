@@ -1,407 +1,569 @@
 /*
- * jsonsort: a recursive-descent JSON checker that can also write a sorted,
- * compact copy (see jsonsort.h).
+ * jsonsort on yajl (see jsonsort.h): yajl's parser (its event API) builds a
+ * small tree, each object's members are sorted as the object closes, and
+ * yajl_gen writes the tree out, compact.
  *
- * How an object is sorted: its members are written one after the other
- * (without commas) as they are parsed, each span remembered; once the '}' is
- * reached the spans are ordered by key and the object's region is rewritten
- * from a copy, commas included. Each level copies its own region once.
+ * The tree: nodes in one array, linked by index (first child, next sibling;
+ * 0 is "none", node 0 being the holder of the document, never a child), and
+ * a stack of the open containers while it is built. Strings and keys are
+ * kept as yajl decodes them, numbers as their text (yajl's number callback):
+ * where they are in the text when yajl passes a pointer into it (no escape,
+ * the usual case), else copied into an arena sized once.
  *
- * Invariants: p->pos never passes p->len; when p->o is NULL nothing is
- * written (checking only); the output never holds more bytes than the input
- * plus one (the NUL), since only whitespace is dropped.
+ * yajl's quirks, handled as in engine/native-json.c:
+ *   - yajl skips \v and \f as whitespace. Neither byte can appear in JSON
+ *     (not whitespace, and raw control characters are not allowed in
+ *     strings), so a text holding one is refused before yajl sees it.
+ *   - yajl takes a string left open after the value (`0"`, `{} "x`) for one
+ *     that may yet end. The callback that completes the document records
+ *     where it ends; only whitespace may follow.
+ *   - yajl decodes a lone surrogate escape wrongly: a high one alone becomes
+ *     '?', one followed by another \u that is not a low one a made-up
+ *     character, and a lone low one its 3-byte form, which is not UTF-8. So a
+ *     string holding one keeps its token as sent, quotes included, which is
+ *     written where yajl_gen wrote an empty string (its "" replaced), so the
+ *     output means the same. As a key it sorts by yajl's decoding.
+ *   - yajl_gen opens at most YAJL_MAX_DEPTH - 1 containers: a container that
+ *     would go deeper is written by a fresh generator, and its text inserted
+ *     with yajl_gen_number (which writes a number's text as given).
+ *
+ * Nothing aborts: out of memory stops yajl (a callback returns 0) or the
+ * writer, jsonsort then returns NULL; everything is freed on every path.
  */
 #include "webhook/jsonsort.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
 
-typedef struct out {
-    char *buf;
+/* Containers one generator may have open (yajl_gen refuses one more). */
+#define GEN_DEPTH (YAJL_MAX_DEPTH - 1)
+
+enum { N_NULL, N_FALSE, N_TRUE, N_NUMBER, N_STRING, N_RAW_STRING, N_ARRAY, N_OBJECT };
+
+/* Bytes in the text, or in the arena when yajl made them (decoded escapes). */
+typedef struct span {
+    const unsigned char *p;
     size_t len;
-} out;
+} span;
 
-typedef struct parser {
-    const char *s;
-    size_t len, pos;
-    int depth;
-    out *o;
-} parser;
+typedef struct node {
+    span val;       /* N_NUMBER: its text; N_STRING: decoded; N_RAW_STRING: the token as sent */
+    span key;       /* as an object member: its key, decoded (what it sorts by) */
+    span key_raw;   /* ...and as sent, when it holds a lone surrogate (else len 0) */
+    size_t first;   /* containers: the first child */
+    size_t next;    /* the next sibling */
+    unsigned char kind;
+} node;
 
-typedef struct member {
-    size_t start, end;     /* the member "key":value in the output */
-    size_t key_len;        /* the key's raw length, quotes included */
-    size_t index;          /* parse order: ties keep it */
-    const char *key;       /* set just before sorting */
-    int escaped;           /* the key holds a backslash */
-} member;
+/* An open container while the tree is built. */
+typedef struct level {
+    size_t node, last, count;
+} level;
 
-static int value(parser *p);
+typedef struct bytes {
+    unsigned char *data;
+    size_t len, cap;
+} bytes;
 
-static void emit(parser *p, const char *from, size_t n)
+typedef struct entry {
+    span key;
+    size_t index, node;
+} entry;
+
+typedef struct builder {
+    yajl_handle yh;
+    const unsigned char *text;
+    size_t len;
+    int build;       /* 0: only checking (jsonsort_valid) */
+    int finishing;   /* in yajl_complete_parse, whose offsets are not into the text */
+    int depth;       /* open containers */
+    size_t end;      /* just past the document's value, once it is complete */
+    node *nodes;
+    size_t n_nodes, nodes_cap;
+    level *levels;   /* [0]: the holder of the document, [depth]: the open container */
+    size_t levels_cap;
+    bytes arena;     /* never grows (pointers into it are kept): see stash */
+    span key, key_raw;   /* the key of the member whose value comes next */
+    entry *sorting;
+    size_t sorting_cap;
+} builder;
+
+typedef struct writer {
+    yajl_gen g;
+    bytes out;      /* what g printed */
+    int failed;     /* out of memory while printing */
+} writer;
+
+/* --- memory ----------------------------------------------------------------------- */
+
+/* Makes room for `need` items of `size` bytes in *data (capacity *cap). */
+static int reserve(void **data, size_t *cap, size_t need, size_t size)
 {
-    if (p->o) {
-        memcpy(p->o->buf + p->o->len, from, n);
-        p->o->len += n;
-    }
-}
-
-static void skip_ws(parser *p)
-{
-    while (p->pos < p->len) {
-        char c = p->s[p->pos];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-            return;
-        p->pos++;
-    }
-}
-
-static int is_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* A string token, copied as is; sets *escaped when it holds a backslash. */
-static int string(parser *p, int *escaped)
-{
-    size_t start = p->pos++;
-    *escaped = 0;
-    while (p->pos < p->len) {
-        unsigned char c = (unsigned char)p->s[p->pos];
-        if (c == '"') {
-            p->pos++;
-            emit(p, p->s + start, p->pos - start);
-            return 0;
-        }
-        if (c < 0x20)
-            return -1;
-        if (c == '\\') {
-            *escaped = 1;
-            if (++p->pos >= p->len)
-                return -1;
-            char e = p->s[p->pos];
-            if (e == 'u') {
-                if (p->pos + 4 >= p->len || !is_hex(p->s[p->pos + 1]) || !is_hex(p->s[p->pos + 2]) ||
-                    !is_hex(p->s[p->pos + 3]) || !is_hex(p->s[p->pos + 4]))
-                    return -1;
-                p->pos += 4;
-            } else if (!strchr("\"\\/bfnrt", e) || e == '\0') {
-                return -1;
-            }
-        }
-        p->pos++;
-    }
-    return -1;
-}
-
-static size_t digits(parser *p)
-{
-    size_t n = 0;
-    while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
-        p->pos++;
-        n++;
-    }
-    return n;
-}
-
-/* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, copied as is. */
-static int number(parser *p)
-{
-    size_t start = p->pos;
-    if (p->s[p->pos] == '-')
-        p->pos++;
-    if (p->pos < p->len && p->s[p->pos] == '0')
-        p->pos++;
-    else if (digits(p) == 0)
-        return -1;
-    if (p->pos < p->len && p->s[p->pos] == '.') {
-        p->pos++;
-        if (digits(p) == 0)
-            return -1;
-    }
-    if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
-        p->pos++;
-        if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
-            p->pos++;
-        if (digits(p) == 0)
-            return -1;
-    }
-    emit(p, p->s + start, p->pos - start);
-    return 0;
-}
-
-static int literal(parser *p, const char *word)
-{
-    size_t n = strlen(word);
-    if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
-        return -1;
-    emit(p, word, n);
-    p->pos += n;
-    return 0;
-}
-
-static int array(parser *p)
-{
-    emit(p, "[", 1);
-    p->pos++;
-    skip_ws(p);
-    if (p->pos < p->len && p->s[p->pos] == ']') {
-        p->pos++;
-        emit(p, "]", 1);
+    if (need <= *cap)
+        return 1;
+    size_t n = *cap > need / 2 ? *cap * 2 : need;
+    if (n < 16)
+        n = 16;
+    if (n > SIZE_MAX / size)
         return 0;
-    }
-    for (;;) {
-        if (value(p) != 0)
-            return -1;
-        skip_ws(p);
-        if (p->pos >= p->len)
-            return -1;
-        char c = p->s[p->pos++];
-        if (c == ']') {
-            emit(p, "]", 1);
-            return 0;
-        }
-        if (c != ',')
-            return -1;
-        emit(p, ",", 1);
-    }
+    void *grown = realloc(*data, n * size);
+    if (!grown)
+        return 0;
+    *data = grown;
+    *cap = n;
+    return 1;
 }
 
-/* --- keys ------------------------------------------------------------------------ */
-
-static unsigned hex4(const char *h)
+static int bytes_put(bytes *b, const void *s, size_t n)
 {
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = h[i];
-        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-    }
-    return v;
+    if (n == 0)
+        return 1;
+    if (n > SIZE_MAX - b->len || !reserve((void **)&b->data, &b->cap, b->len + n, 1))
+        return 0;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    return 1;
 }
 
-static size_t put_utf8(unsigned cp, unsigned char *d)
+static int in_text(const builder *b, const unsigned char *s, size_t n)
 {
-    if (cp < 0x80) {
-        d[0] = (unsigned char)cp;
+    uintptr_t at = (uintptr_t)s, text = (uintptr_t)b->text;
+    return at >= text && at - text <= b->len && n <= b->len - (at - text);
+}
+
+/* Keeps s[0..n) for the tree: where it is when in the text, else a copy in
+ * the arena. What yajl makes is a decoded string, shorter than its token, or
+ * a number that ends the text, so copies never pass the text's length, which
+ * is the arena's size. */
+static int stash(builder *b, const unsigned char *s, size_t n, span *at)
+{
+    if (in_text(b, s, n)) {
+        *at = (span){s, n};
         return 1;
     }
-    if (cp < 0x800) {
-        d[0] = (unsigned char)(0xC0 | (cp >> 6));
-        d[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        d[0] = (unsigned char)(0xE0 | (cp >> 12));
-        d[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        d[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    d[0] = (unsigned char)(0xF0 | (cp >> 18));
-    d[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    d[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    d[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+    if (n > b->arena.cap - b->arena.len)
+        return 0;
+    *at = (span){b->arena.data + b->arena.len, n};
+    memcpy(b->arena.data + b->arena.len, s, n);
+    b->arena.len += n;
+    return 1;
 }
 
-/* A checked string token (quotes excluded) decoded to UTF-8 (lone surrogates
- * as their 3-byte forms); returns the decoded length, at most len. */
-static size_t decode_key(const char *s, size_t len, unsigned char *d)
+/* --- the tree --------------------------------------------------------------------- */
+
+/* A new child of the open container (a member takes the pending key);
+ * its index, or 0 when out of memory. */
+static size_t add_node(builder *b, unsigned char kind)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != '\\') {
-            d[o++] = (unsigned char)s[i];
-            continue;
-        }
-        char e = s[++i];
-        if (e != 'u') {
-            static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-            d[o++] = (unsigned char)to[strchr(from, e) - from];
-            continue;
-        }
-        unsigned cp = hex4(s + i + 1);
-        i += 4;
-        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < len && s[i + 1] == '\\' && s[i + 2] == 'u') {
-            unsigned lo = hex4(s + i + 3);
-            if (lo >= 0xDC00 && lo < 0xE000) {
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                i += 6;
-            }
-        }
-        o += put_utf8(cp, d + o);
-    }
-    return o;
+    if (!reserve((void **)&b->nodes, &b->nodes_cap, b->n_nodes + 1, sizeof *b->nodes))
+        return 0;
+    size_t i = b->n_nodes++;
+    level *l = &b->levels[b->depth];
+    b->nodes[i] = (node){.key = b->key, .key_raw = b->key_raw, .kind = kind};
+    if (l->count++)
+        b->nodes[l->last].next = i;
+    else
+        b->nodes[l->node].first = i;
+    l->last = i;
+    return i;
 }
 
-static int compare_bytes(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+static int compare_entries(const void *x, const void *y)
 {
-    int c = memcmp(a, b, na < nb ? na : nb);
-    return c ? c : (na > nb) - (na < nb);
-}
-
-static int compare_members(const void *x, const void *y)
-{
-    const member *a = x, *b = y;
-    const char *ka = a->key + 1, *kb = b->key + 1;
-    size_t na = a->key_len - 2, nb = b->key_len - 2;
-    int c;
-    if (!a->escaped && !b->escaped) {
-        c = compare_bytes((const unsigned char *)ka, na, (const unsigned char *)kb, nb);
-    } else {
-        unsigned char *da = malloc(na + 1), *db = malloc(nb + 1);
-        if (!da || !db)
-            abort();
-        c = compare_bytes(da, decode_key(ka, na, da), db, decode_key(kb, nb, db));
-        free(da);
-        free(db);
-    }
+    const entry *a = x, *b = y;
+    size_t na = a->key.len, nb = b->key.len;
+    int c = memcmp(a->key.p, b->key.p, na < nb ? na : nb);
+    if (c == 0)
+        c = (na > nb) - (na < nb);
     return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-/* --- objects --------------------------------------------------------------------- */
-
-/* Rewrites the members (written back to back from m[0].start) in key order,
- * with commas. */
-static void reorder(out *o, member *m, size_t n)
+/* Most objects are short, and an insertion sort beats qsort's overhead on
+ * them (about 10% of jsonsort on a typical webhook body). */
+static void sort_entries(entry *e, size_t n)
 {
-    size_t base = m[0].start, region = o->len - base;
-    char *copy = malloc(region ? region : 1);
-    if (!copy)
-        abort();
-    memcpy(copy, o->buf + base, region);
-    for (size_t i = 0; i < n; i++)
-        m[i].key = copy + (m[i].start - base);
-    qsort(m, n, sizeof *m, compare_members);
-    o->len = base;
+    if (n > 16) {
+        qsort(e, n, sizeof *e, compare_entries);
+        return;
+    }
+    for (size_t k = 1; k < n; k++) {
+        entry x = e[k];
+        size_t j = k;
+        for (; j > 0 && compare_entries(&e[j - 1], &x) > 0; j--)
+            e[j] = e[j - 1];
+        e[j] = x;
+    }
+}
+
+/* Relinks the members of the object open at l in key order; equal keys
+ * keep their order. Objects already in order (or short) stay as they are. */
+static int sort_members(builder *b, const level *l)
+{
+    size_t n = l->count;
+    if (n < 2)
+        return 1;
+    if (!reserve((void **)&b->sorting, &b->sorting_cap, n, sizeof *b->sorting))
+        return 0;
+    entry *e = b->sorting;
+    int sorted = 1;
+    size_t k = 0;
+    for (size_t i = b->nodes[l->node].first; k < n; i = b->nodes[i].next, k++) {
+        e[k] = (entry){b->nodes[i].key, k, i};
+        if (k > 0 && sorted && compare_entries(&e[k - 1], &e[k]) > 0)
+            sorted = 0;
+    }
+    if (sorted)
+        return 1;
+    sort_entries(e, n);
+    b->nodes[l->node].first = e[0].node;
+    for (k = 0; k < n; k++)
+        b->nodes[e[k].node].next = k + 1 < n ? e[k + 1].node : 0;
+    return 1;
+}
+
+/* --- strings with a lone surrogate ----------------------------------------------- */
+
+static unsigned hex4(const unsigned char *h)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++)
+        v = v * 16 + (unsigned)(h[i] <= '9' ? h[i] - '0' : (h[i] | 0x20) - 'a' + 10);
+    return v;
+}
+
+/* Whether a string token yajl accepted (t[0..n), between its quotes) holds
+ * a \u escape of a surrogate that is not half of a pair. */
+static int has_lone_surrogate(const unsigned char *t, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            o->buf[o->len++] = ',';
-        memcpy(o->buf + o->len, copy + (m[i].start - base), m[i].end - m[i].start);
-        o->len += m[i].end - m[i].start;
+        if (t[i] != '\\')
+            continue;
+        if (t[++i] != 'u')
+            continue;
+        unsigned u = hex4(t + i + 1);
+        i += 4;
+        if (u < 0xD800 || u > 0xDFFF)
+            continue;
+        if (u >= 0xDC00 || i + 6 >= n || t[i + 1] != '\\' || t[i + 2] != 'u')
+            return 1;
+        unsigned lo = hex4(t + i + 3);
+        if (lo < 0xDC00 || lo > 0xDFFF)
+            return 1;
+        i += 6;
     }
-    free(copy);
-}
-
-static int push_member(member **m, size_t *n, size_t *cap, const member *one)
-{
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 8;
-        member *grown = realloc(*m, *cap * sizeof **m);
-        if (!grown)
-            abort();
-        *m = grown;
-    }
-    (*m)[(*n)++] = *one;
     return 0;
 }
 
-/* One "key": value, written without separator; its span in *one. */
-static int object_member(parser *p, member *one)
+/* The offset of the quote opening the string token that closes at `close`:
+ * the nearest quote before it not escaped (after an even run of '\'). */
+static size_t opening_quote(const unsigned char *t, size_t close)
 {
-    skip_ws(p);
-    if (p->pos >= p->len || p->s[p->pos] != '"')
-        return -1;
-    size_t key_at = p->pos;
-    one->start = p->o ? p->o->len : 0;
-    if (string(p, &one->escaped) != 0)
-        return -1;
-    one->key_len = p->pos - key_at;
-    skip_ws(p);
-    if (p->pos >= p->len || p->s[p->pos] != ':')
-        return -1;
-    p->pos++;
-    emit(p, ":", 1);
-    if (value(p) != 0)
-        return -1;
-    one->end = p->o ? p->o->len : 0;
-    return 0;
+    for (size_t i = close; i-- > 0;) {
+        if (t[i] != '"')
+            continue;
+        size_t k = i;
+        while (k > 0 && t[k - 1] == '\\')
+            k--;
+        if ((i - k) % 2 == 0)
+            return i;
+    }
+    return close;
 }
 
-static int object(parser *p)
+/* The string token just read, as sent (quotes included), when it holds a
+ * lone surrogate; else len 0. yajl passes a pointer into the text when the
+ * token has no escape, and the text is one chunk, so the token ends at the
+ * bytes consumed (strings never end inside yajl_complete_parse). */
+static span lone_token(const builder *b, const unsigned char *s, size_t n)
 {
-    emit(p, "{", 1);
-    p->pos++;
-    skip_ws(p);
-    member *m = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
-    if (p->pos < p->len && p->s[p->pos] == '}') {
-        p->pos++;
-    } else {
-        for (;;) {
-            member one = {0};
-            one.index = n;
-            if (object_member(p, &one) != 0) {
-                rc = -1;
-                break;
-            }
-            push_member(&m, &n, &cap, &one);
-            skip_ws(p);
-            char c = p->pos < p->len ? p->s[p->pos++] : '\0';
-            if (c == '}')
-                break;
-            if (c != ',') {
-                rc = -1;
-                break;
-            }
-        }
-    }
-    if (rc == 0 && p->o && n > 0)
-        reorder(p->o, m, n);
-    free(m);
-    emit(p, "}", rc == 0 ? 1 : 0);
-    return rc;
+    span none = {NULL, 0};
+    if (in_text(b, s, n) || b->finishing)
+        return none;
+    size_t end = yajl_get_bytes_consumed(b->yh);
+    if (end < 2 || end > b->len || b->text[end - 1] != '"')
+        return none;
+    size_t start = opening_quote(b->text, end - 1);
+    if (start == end - 1 || !has_lone_surrogate(b->text + start + 1, end - 2 - start))
+        return none;
+    return (span){b->text + start, end - start};
 }
 
-static int value(parser *p)
+/* --- callbacks -------------------------------------------------------------------- */
+
+/* A value is complete; at depth 0 it is the document, which ends here (a
+ * number that ends the text is only complete in yajl_complete_parse). */
+static int value_done(builder *b)
 {
-    skip_ws(p);
-    if (p->pos >= p->len)
-        return -1;
-    char c = p->s[p->pos];
-    if (c == '{' || c == '[') {
-        if (++p->depth > JSONSORT_MAX_DEPTH)
-            return -1;
-        int rc = c == '{' ? object(p) : array(p);
-        p->depth--;
-        return rc;
+    if (b->depth == 0)
+        b->end = b->finishing ? b->len : yajl_get_bytes_consumed(b->yh);
+    return 1;
+}
+
+/* A scalar; s is its bytes (NULL for null and booleans), or with raw its
+ * token as sent. */
+static int add_scalar(builder *b, unsigned char kind, const unsigned char *s, size_t n, span raw)
+{
+    if (b->build) {
+        size_t i = add_node(b, kind);
+        if (!i)
+            return 0;
+        if (raw.len)
+            b->nodes[i].val = raw;
+        else if (s && !stash(b, s, n, &b->nodes[i].val))
+            return 0;
     }
-    int escaped;
-    switch (c) {
-    case '"': return string(p, &escaped);
-    case 't': return literal(p, "true");
-    case 'f': return literal(p, "false");
-    case 'n': return literal(p, "null");
-    default: return (c == '-' || (c >= '0' && c <= '9')) ? number(p) : -1;
+    return value_done(b);
+}
+
+static const span no_span = {NULL, 0};
+
+static int on_null(void *ud)
+{
+    return add_scalar(ud, N_NULL, NULL, 0, no_span);
+}
+
+static int on_boolean(void *ud, int v)
+{
+    return add_scalar(ud, v ? N_TRUE : N_FALSE, NULL, 0, no_span);
+}
+
+static int on_number(void *ud, const char *s, size_t n)
+{
+    return add_scalar(ud, N_NUMBER, (const unsigned char *)s, n, no_span);
+}
+
+static int on_string(void *ud, const unsigned char *s, size_t n)
+{
+    builder *b = ud;
+    span raw = b->build ? lone_token(b, s, n) : no_span;
+    return add_scalar(b, raw.len ? N_RAW_STRING : N_STRING, s, n, raw);
+}
+
+static int on_map_key(void *ud, const unsigned char *s, size_t n)
+{
+    builder *b = ud;
+    if (!b->build)
+        return 1;
+    b->key_raw = lone_token(b, s, n);
+    return stash(b, s, n, &b->key);
+}
+
+static int open_container(builder *b, unsigned char kind)
+{
+    if (b->depth >= JSONSORT_MAX_DEPTH)
+        return 0;
+    if (b->build) {
+        size_t i = add_node(b, kind);
+        if (!i || !reserve((void **)&b->levels, &b->levels_cap, (size_t)b->depth + 2, sizeof *b->levels))
+            return 0;
+        b->levels[b->depth + 1] = (level){i, 0, 0};
+    }
+    b->depth++;
+    return 1;
+}
+
+static int on_start_map(void *ud)
+{
+    return open_container(ud, N_OBJECT);
+}
+
+static int on_start_array(void *ud)
+{
+    return open_container(ud, N_ARRAY);
+}
+
+static int on_end(void *ud)
+{
+    builder *b = ud;
+    if (b->build) {
+        const level *l = &b->levels[b->depth];
+        if (b->nodes[l->node].kind == N_OBJECT && !sort_members(b, l))
+            return 0;
+    }
+    b->depth--;
+    return value_done(b);
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = on_null,
+    .yajl_boolean = on_boolean,
+    .yajl_number = on_number,
+    .yajl_string = on_string,
+    .yajl_start_map = on_start_map,
+    .yajl_map_key = on_map_key,
+    .yajl_end_map = on_end,
+    .yajl_start_array = on_start_array,
+    .yajl_end_array = on_end,
+};
+
+/* --- parsing ---------------------------------------------------------------------- */
+
+static int only_space_after(const builder *b)
+{
+    for (size_t i = b->end; i < b->len; i++) {
+        unsigned char c = b->text[i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether text is one JSON value; with build, its tree is made too (node 0
+ * holding it). The caller frees b with builder_free either way. */
+static int parse(builder *b, const char *text, size_t len, int build)
+{
+    *b = (builder){.text = (const unsigned char *)text, .len = len, .build = build};
+    if (memchr(text, '\v', len) || memchr(text, '\f', len))
+        return 0;
+    if (build) {
+        if (!reserve((void **)&b->arena.data, &b->arena.cap, len + 1, 1) ||
+            !reserve((void **)&b->nodes, &b->nodes_cap, len / 16 + 16, sizeof *b->nodes) ||
+            !reserve((void **)&b->levels, &b->levels_cap, 64, sizeof *b->levels))
+            return 0;
+        b->nodes[0] = (node){.kind = N_ARRAY};   /* the holder */
+        b->n_nodes = 1;
+        b->levels[0] = (level){0, 0, 0};
+    }
+    b->yh = yajl_alloc(&callbacks, NULL, b);
+    if (!b->yh || !yajl_config(b->yh, yajl_dont_validate_strings, 0))
+        return 0;
+    if (yajl_parse(b->yh, b->text, len) != yajl_status_ok)
+        return 0;
+    b->finishing = 1;
+    if (yajl_complete_parse(b->yh) != yajl_status_ok)
+        return 0;
+    return only_space_after(b);
+}
+
+static void builder_free(builder *b)
+{
+    if (b->yh)
+        yajl_free(b->yh);
+    free(b->nodes);
+    free(b->levels);
+    free(b->arena.data);
+    free(b->sorting);
+}
+
+/* --- writing ---------------------------------------------------------------------- */
+
+static void print(void *ctx, const char *s, size_t n)
+{
+    writer *w = ctx;
+    if (n <= w->out.cap - w->out.len) {   /* the usual case, kept short */
+        memcpy(w->out.data + w->out.len, s, n);
+        w->out.len += n;
+    } else if (!bytes_put(&w->out, s, n)) {
+        w->failed = 1;
     }
 }
 
-static int document(parser *p)
+/* A compact generator printing into w->out (w must stay where it is). The
+ * caller closes w either way. */
+static int writer_open(writer *w, size_t cap)
 {
-    if (value(p) != 0)
-        return -1;
-    skip_ws(p);
-    return p->pos == p->len ? 0 : -1;
+    *w = (writer){0};
+    w->g = yajl_gen_alloc(NULL);
+    return w->g && yajl_gen_config(w->g, yajl_gen_beautify, 0) && yajl_gen_config(w->g, yajl_gen_validate_utf8, 0) &&
+           yajl_gen_config(w->g, yajl_gen_print_callback, print, w) &&
+           reserve((void **)&w->out.data, &w->out.cap, cap, 1);
 }
+
+static void writer_close(writer *w)
+{
+    if (w->g)
+        yajl_gen_free(w->g);
+    free(w->out.data);
+}
+
+static int ok(yajl_gen_status st)
+{
+    return st == yajl_gen_status_ok;
+}
+
+/* A string token yajl_gen cannot write (it holds a lone surrogate): an empty
+ * string keeps the generator's state right (separator, key or value), and
+ * its "" is replaced by the token as sent. */
+static int write_raw_string(writer *w, const unsigned char *token, size_t n)
+{
+    if (!ok(yajl_gen_string(w->g, (const unsigned char *)"", 0)) || w->failed || w->out.len < 2 ||
+        memcmp(w->out.data + w->out.len - 2, "\"\"", 2) != 0)
+        return 0;
+    w->out.len -= 2;
+    return bytes_put(&w->out, token, n);
+}
+
+static int write_value(const builder *b, writer *w, size_t i, int depth);
+
+static int write_key(writer *w, const node *m)
+{
+    if (m->key_raw.len)
+        return write_raw_string(w, m->key_raw.p, m->key_raw.len);
+    return ok(yajl_gen_string(w->g, m->key.p, m->key.len));
+}
+
+/* A container, with `depth` containers open in w's generator. */
+static int write_container(const builder *b, writer *w, size_t i, int depth)
+{
+    int object = b->nodes[i].kind == N_OBJECT;
+    if (!ok(object ? yajl_gen_map_open(w->g) : yajl_gen_array_open(w->g)))
+        return 0;
+    for (size_t c = b->nodes[i].first; c; c = b->nodes[c].next)
+        if ((object && !write_key(w, &b->nodes[c])) || !write_value(b, w, c, depth + 1))
+            return 0;
+    return ok(object ? yajl_gen_map_close(w->g) : yajl_gen_array_close(w->g));
+}
+
+/* A container too deep for w's generator: a fresh one writes it. */
+static int write_nested(const builder *b, writer *w, size_t i)
+{
+    writer sub;
+    int done = writer_open(&sub, 256) && write_container(b, &sub, i, 0) && !sub.failed &&
+               ok(yajl_gen_number(w->g, (const char *)sub.out.data, sub.out.len));
+    writer_close(&sub);
+    return done;
+}
+
+static int write_value(const builder *b, writer *w, size_t i, int depth)
+{
+    const node *x = &b->nodes[i];
+    const unsigned char *t = x->val.p;
+    switch (x->kind) {
+    case N_NULL: return ok(yajl_gen_null(w->g));
+    case N_FALSE: return ok(yajl_gen_bool(w->g, 0));
+    case N_TRUE: return ok(yajl_gen_bool(w->g, 1));
+    case N_NUMBER: return ok(yajl_gen_number(w->g, (const char *)t, x->val.len));
+    case N_STRING: return ok(yajl_gen_string(w->g, t, x->val.len));
+    case N_RAW_STRING: return write_raw_string(w, t, x->val.len);
+    default: return depth < GEN_DEPTH ? write_container(b, w, i, depth) : write_nested(b, w, i);
+    }
+}
+
+/* --- the API ---------------------------------------------------------------------- */
 
 int jsonsort_valid(const char *text, size_t len)
 {
-    parser p = {text, len, 0, 0, NULL};
-    return document(&p) == 0;
+    builder b;
+    int valid = parse(&b, text, len, 0);
+    builder_free(&b);
+    return valid;
 }
 
 char *jsonsort(const char *text, size_t len, size_t *out_len)
 {
-    out o = {malloc(len + 1), 0};
-    if (!o.buf)
-        abort();
-    parser p = {text, len, 0, 0, &o};
-    if (document(&p) != 0) {
-        free(o.buf);
-        return NULL;
+    builder b;
+    writer w = {0};
+    char *sorted = NULL;
+    if (parse(&b, text, len, 1) && writer_open(&w, len + 1) && write_value(&b, &w, b.nodes[0].first, 0) &&
+        !w.failed && bytes_put(&w.out, "", 1)) {
+        sorted = (char *)w.out.data;
+        *out_len = w.out.len - 1;
+        w.out.data = NULL;
     }
-    o.buf[o.len] = '\0';
-    *out_len = o.len;
-    return o.buf;
+    writer_close(&w);
+    builder_free(&b);
+    return sorted;
 }

@@ -1,9 +1,9 @@
 /*
  * What `srcfn serve` builds on and its end-to-end tests reach only in part:
- * jsonsort (sorted keys, numbers and strings as sent, the JSON grammar), the
- * listener's reading of Content-Type, the error log's limits (100 per
- * instance, 30 days), and the queue's writer (inserts, attempts, outcomes,
- * recovery of interrupted runs).
+ * jsonsort (sorted keys, numbers as sent, strings equal in meaning, the JSON
+ * grammar and yajl's quirks), the listener's reading of Content-Type, the
+ * error log's limits (100 per instance, 30 days), and the queue's writer
+ * (inserts, attempts, outcomes, recovery of interrupted runs).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +37,13 @@ static void test_jsonsort(void)
     CHECK("jsonsort: whitespace dropped, numbers as sent",
           sorts(" { \"n\" : [ 1.50 , -0 , 2.5E-3 , 1e400 , 12345678901234567890 ] } ",
                 "{\"n\":[1.50,-0,2.5E-3,1e400,12345678901234567890]}"));
-    CHECK("jsonsort: strings as sent", sorts("[\"a\\u00e9\\n\\\"\",\"é\"]", "[\"a\\u00e9\\n\\\"\",\"é\"]"));
-    CHECK("jsonsort: escaped keys sort by their text", sorts("{\"\\u0062\":1,\"a\":2,\"c\":3}", "{\"a\":2,\"\\u0062\":1,\"c\":3}"));
+    CHECK("jsonsort: strings equal in meaning (escapes normalised)",
+          sorts("[\"a\\u00e9\\n\\\"\",\"é\",\"\\/\\u0001\\ud83d\\ude00\\u0000\"]",
+                "[\"aé\\n\\\"\",\"é\",\"/\\u0001\xf0\x9f\x98\x80\\u0000\"]"));
+    CHECK("jsonsort: a lone surrogate escape stays as sent",
+          sorts("{\"b\":[\"\\ud800\",\"x\\udc00\",\"\\uD800\\u0041\",\"\\\\ud800\"],\"\\udfff\":1,\"a\":2}",
+                "{\"a\":2,\"b\":[\"\\ud800\",\"x\\udc00\",\"\\uD800\\u0041\",\"\\\\ud800\"],\"\\udfff\":1}"));
+    CHECK("jsonsort: escaped keys sort by their text", sorts("{\"\\u0062\":1,\"a\":2,\"c\":3}", "{\"a\":2,\"b\":1,\"c\":3}"));
     CHECK("jsonsort: equal keys keep their order (the last wins)", sorts("{\"b\":1,\"a\":1,\"b\":2}", "{\"a\":1,\"b\":1,\"b\":2}"));
     CHECK("jsonsort: uppercase before lowercase", sorts("{\"a\":1,\"B\":2}", "{\"B\":2,\"a\":1}"));
     CHECK("jsonsort: scalars and empty containers", sorts("\"x\"", "\"x\"") && sorts("true", "true") &&
@@ -48,12 +53,28 @@ static void test_jsonsort(void)
               sorts("[1,]", NULL) && sorts("{\"a\":1,}", NULL) && sorts("\"\\x\"", NULL) && sorts("\"a\tb\"", NULL) &&
               sorts("{} x", NULL) && sorts("", NULL) && sorts("-", NULL) && sorts("tru", NULL) &&
               sorts("{'a':1}", NULL) && sorts("\"\\u12\"", NULL) && sorts("[1 2]", NULL));
+    CHECK("jsonsort: refuses an unfinished string after the value",
+          sorts("0\"", NULL) && sorts("{} \"x", NULL) && sorts("[1]\"", NULL) && sorts("\"a\" \"", NULL));
+    CHECK("jsonsort: \\v and \\f are not whitespace",
+          sorts("[1]\v", NULL) && sorts("\f[1]", NULL) && sorts("[1,\v2]", NULL) && sorts("{\"a\"\f:1}", NULL));
+    CHECK("jsonsort: refuses invalid UTF-8",
+          sorts("[\"\xff\"]", NULL) && sorts("\"\xc3\"", NULL) && sorts("{\"\xe2\x82\":1}", NULL));
     char deep[2 * (JSONSORT_MAX_DEPTH + 1) + 1];
     memset(deep, '[', JSONSORT_MAX_DEPTH + 1);
     memset(deep + JSONSORT_MAX_DEPTH + 1, ']', JSONSORT_MAX_DEPTH + 1);
     deep[sizeof deep - 1] = '\0';
     CHECK("jsonsort: refuses nesting past the limit", !jsonsort_valid(deep, strlen(deep)));
     CHECK("jsonsort: accepts nesting at the limit", jsonsort_valid(deep + 1, strlen(deep) - 2));
+    CHECK("jsonsort: refuses sorting past the limit", sorts(deep, NULL));
+    /* 999 arrays around an object: sorted at depth 1000. */
+    static char deep_in[2 * JSONSORT_MAX_DEPTH + 32], deep_out[sizeof deep_in];
+    memset(deep_in, '[', JSONSORT_MAX_DEPTH - 1);
+    memcpy(deep_out, deep_in, JSONSORT_MAX_DEPTH - 1);
+    strcpy(deep_in + JSONSORT_MAX_DEPTH - 1, "{ \"b\": 1, \"a\": \"x\" }");
+    strcpy(deep_out + JSONSORT_MAX_DEPTH - 1, "{\"a\":\"x\",\"b\":1}");
+    memset(deep_in + strlen(deep_in), ']', JSONSORT_MAX_DEPTH - 1);
+    memset(deep_out + strlen(deep_out), ']', JSONSORT_MAX_DEPTH - 1);
+    CHECK("jsonsort: sorts nesting at the limit", sorts(deep_in, deep_out));
 }
 
 static void test_content_types(void)
