@@ -477,7 +477,9 @@ static json_t *result_of(engine *e, const stop_reason *stop, double started_ms)
     duk_context *ctx = e->ctx;
     if (!stop && e->hs.out_of_memory)
         stop = engine_stopped(e);   /* as in Node.js, running out of memory fails the run */
+    /* Writing the report runs JavaScript: nothing may interrupt it now. */
     e->hs.deadline_ns = 0;
+    atomic_store(&e->hs.cancelled, 0);
     if (e->hs.out_of_memory)
         e->hs.cap += OOM_REPORT_HEADROOM;   /* room to write the report */
     int nargs = 0;
