@@ -35,6 +35,8 @@ int cmd_test(int argc, char **argv);
 int cmd_templates(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_pull(int argc, char **argv);
+int cmd_members(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Parses options for a command whose only option is --json; leaves optind at
  * the first operand. Returns EXIT_OK, or a usage error naming the option. */

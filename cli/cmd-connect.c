@@ -7,8 +7,9 @@
  * the declared types, required ones enforced), a write key (random unless
  * given), a delivery endpoint (https://api.segment.io unless given; "-" is
  * stdout) and a webhook token of 128 random bits. The instance runs NAME's
- * newest version; a function never deployed is deployed first. It prints the
- * webhook URL `srcfn serve` answers on.
+ * newest version; a function never deployed is deployed first (ops_connect,
+ * which the management API's connect shares). It prints the webhook URL
+ * `srcfn serve` answers on.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,11 +19,9 @@
 #include "cli/cli.h"
 #include "cli/ws.h"
 #include "workspace/deploy.h"
-#include "workspace/funcdir.h"
 #include "workspace/instances.h"
+#include "workspace/ops.h"
 #include "workspace/secrets.h"
-#include "workspace/store.h"
-#include "workspace/workspace.h"
 
 #define CONNECT_USAGE                                                                                    \
     "usage: srcfn connect NAME --instance I [--setting NAME=VALUE ...] [--write-key K] [--endpoint URL]"
@@ -42,34 +41,6 @@ static void free_options(connect_options *o)
 {
     free(o->settings);
     free(o->endpoint);
-}
-
-static int valid_write_key(const char *k)
-{
-    if (!*k || strlen(k) > 256)
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)k; *p; p++) {
-        if (*p <= ' ' || *p == ':' || *p == 0x7f)
-            return 0;
-    }
-    return 1;
-}
-
-/* "-", or an http(s) URL with a host; trailing slashes dropped. */
-static char *normal_endpoint(const char *url)
-{
-    if (strcmp(url, "-") == 0)
-        return strdup(url);
-    const char *host = strncmp(url, "https://", 8) == 0 ? url + 8 : strncmp(url, "http://", 7) == 0 ? url + 7 : NULL;
-    if (!host || !*host || *host == '/' || strpbrk(url, " \t\r\n?#"))
-        return NULL;
-    char *e = strdup(url);
-    if (!e)
-        abort();
-    size_t n = strlen(e);
-    while (n > (size_t)(host - url) + 1 && e[n - 1] == '/')
-        e[--n] = '\0';
-    return e;
 }
 
 static int parse_connect(int argc, char **argv, connect_options *o)
@@ -107,30 +78,12 @@ static int parse_connect(int argc, char **argv, connect_options *o)
     if (ws_check_name("connect", "function", o->function) != EXIT_OK ||
         ws_check_name("connect", "instance", o->instance) != EXIT_OK)
         return EXIT_USAGE;
-    if (o->write_key && !valid_write_key(o->write_key))
+    if (o->write_key && !ops_valid_write_key(o->write_key))
         return usage_error("connect: the write key must be 1 to 256 printable characters without spaces or ':'");
-    if (!(o->endpoint = normal_endpoint(endpoint)))
+    if (!(o->endpoint = ops_normal_endpoint(endpoint)))
         return usage_error("connect: the endpoint must be an http:// or https:// URL, or - for stdout (got \"%s\")",
                            endpoint);
     return EXIT_OK;
-}
-
-/* Within the transaction: records fresh when the function had no version yet
- * (*deployed = its number), then loads the newest version into v. */
-static int newest_version(sqlite3 *db, const char *function, fn_version *fresh, fn_version *v, int *deployed,
-                          char **err)
-{
-    *deployed = 0;
-    if (fresh->function) {
-        int reused;
-        if (deploy_record(db, fresh, &reused, err) != 0)
-            return -1;
-        *deployed = reused ? 0 : fresh->number;
-    }
-    int found = deploy_load(db, function, 0, v, err);
-    if (found == 0 && asprintf(err, "function \"%s\" has no version", function) < 0)
-        abort();
-    return found > 0 ? 0 : -1;
 }
 
 static void print_connected(const instance_row *r, int deployed, int generated_key, json_t *decl)
@@ -159,90 +112,19 @@ static void print_connected(const instance_row *r, int deployed, int generated_k
     free(url);
 }
 
-/* Adds to a refusal of settings values a hint when the settings declared on
- * disk are not those of the newest version (saved but not deployed). */
-static char *with_deploy_hint(const char *root, const fn_version *v, char *err)
-{
-    char *dir = workspace_function_dir(root, v->function);
-    char *why = NULL;
-    funcdir f;
-    int differs = funcdir_open(dir, &f, &why) == 0 &&
-                  !json_equal(json_object_get(f.manifest, "settings"), json_object_get(v->manifest, "settings"));
-    if (!why)
-        funcdir_close(&f);
-    free(why);
-    free(dir);
-    char *hinted = NULL;
-    if (differs && asprintf(&hinted,
-                            "%s\n  (version %d is the newest; %s/function.json declares other settings: "
-                            "\"srcfn deploy %s\" deploys them)",
-                            err, v->number, v->function, v->function) >= 0) {
-        free(err);
-        return hinted;
-    }
-    return err;
-}
-
-/* Within the transaction: reads the settings, adds the instance, commits. */
-static int add_instance(sqlite3 *db, const char *root, const connect_options *o, const fn_version *v, int deployed)
-{
-    char *err = NULL;
-    json_t *decl = json_object_get(v->manifest, "settings");
-    instance_row r = {0};
-    if (instances_parse_settings(decl, o->settings, o->n_settings, &r.settings, &err) != 0)
-        return ws_abort(db, EXIT_USAGE, "connect", with_deploy_hint(root, v, err));
-    r.name = strdup(o->instance);
-    r.function = strdup(o->function);
-    r.version = v->number;
-    r.token = instance_random_hex(INSTANCE_TOKEN_BYTES);
-    r.write_key = o->write_key ? strdup(o->write_key) : instance_random_hex(16);
-    r.endpoint = strdup(o->endpoint);
-    if (!r.name || !r.function || !r.endpoint || (o->write_key && !r.write_key))
-        abort();
-    int status = EXIT_OK;
-    if (!r.token || !r.write_key)
-        status = ws_abort(db, EXIT_FAILED, "connect", strdup("cannot draw random bytes (RAND_bytes failed)"));
-    else if (instance_insert(db, &r, &err) != 0)
-        status = ws_abort(db, EXIT_USAGE, "connect", err);
-    else if (store_commit(db) != 0)
-        status = ws_abort(db, EXIT_FAILED, "connect", strdup("cannot commit to the workspace database"));
-    else
-        print_connected(&r, deployed, o->write_key == NULL, decl);
-    instance_row_free(&r);
-    return status;
-}
-
 static int connect_instance(sqlite3 *db, const char *root, const connect_options *o)
 {
+    connect_spec spec = {.function = o->function, .instance = o->instance, .pairs = o->settings,
+                         .n_pairs = o->n_settings, .write_key = o->write_key, .endpoint = o->endpoint};
+    connect_outcome out;
     char *err = NULL;
-    instance_row existing;
-    int found = instance_get(db, o->instance, &existing, &err);
-    if (found < 0)
-        return ws_fail(EXIT_FAILED, "connect", err);
-    if (found) {
-        if (asprintf(&err, "instance \"%s\" already exists (it runs %s; \"srcfn disconnect %s\" removes it)",
-                     o->instance, existing.function, o->instance) < 0)
-            abort();
-        instance_row_free(&existing);
-        return ws_fail(EXIT_USAGE, "connect", err);
-    }
-    int latest = 0;
-    if (deploy_latest(db, o->function, &latest, &err) < 0)
-        return ws_fail(EXIT_FAILED, "connect", err);
-    /* Never deployed: deploy it now. Reading and checking happen before the
-     * transaction, so a running server is not kept waiting. */
-    fn_version fresh = {0}, v = {0};
-    if (!latest && deploy_read(root, o->function, &fresh, &err) != 0)
-        return ws_fail(EXIT_USAGE, "connect", err);
-    int status = EXIT_OK, deployed = 0;
-    if (store_begin(db) != 0)
-        status = ws_fail(EXIT_FAILED, "connect", strdup("cannot start a transaction on the workspace database"));
-    else if (newest_version(db, o->function, &fresh, &v, &deployed, &err) != 0)
-        status = ws_abort(db, EXIT_FAILED, "connect", err);
+    ops_status done = ops_connect(db, root, &spec, &out, &err);
+    int status = EXIT_OK;
+    if (done != OPS_OK)
+        status = ws_fail(done == OPS_FAILED ? EXIT_FAILED : EXIT_USAGE, "connect", err);
     else
-        status = add_instance(db, root, o, &v, deployed);
-    fn_version_free(&fresh);
-    fn_version_free(&v);
+        print_connected(&out.row, out.deployed, out.generated_key, out.decl);
+    connect_outcome_free(&out);
     return status;
 }
 

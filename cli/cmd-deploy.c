@@ -6,8 +6,9 @@
  * deploy reads NAME/handler.js and NAME/function.json, refuses a settings
  * declaration that is not valid or code that does not load, records the next
  * immutable version of NAME (or reuses the newest when nothing changed) and
- * points the chosen instances (all of NAME's by default) at it. A running
- * `srcfn serve` sees their updated_at move and reloads them.
+ * points the chosen instances (all of NAME's by default) at it (ops_deploy,
+ * which the management API's deploy shares). A running `srcfn serve` sees
+ * their updated_at move and reloads them.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "engine/settings.h"
 #include "workspace/deploy.h"
 #include "workspace/instances.h"
+#include "workspace/ops.h"
 #include "workspace/store.h"
 #include "workspace/workspace.h"
 
@@ -78,34 +80,26 @@ static int parse_deploy(int argc, char **argv, deploy_options *o)
     return ws_check_name("deploy", "function", o->name);
 }
 
-/* The instances to update: those named (each must run this function), or all
- * of the function's. */
-static int chosen_instances(sqlite3 *db, const deploy_options *o, instance_row **rows, size_t *n, char **err)
+/* What deploy did, as `srcfn deploy` prints it. */
+static void print_deployed(const char *name, const deploy_outcome *d)
 {
-    if (o->n_instances == 0)
-        return instances_list(db, o->name, rows, n, err);
-    *rows = calloc(o->n_instances, sizeof **rows);
-    *n = 0;
-    if (!*rows)
-        abort();
-    for (size_t i = 0; i < o->n_instances; i++) {
-        int found = instance_get(db, o->instances[i], &(*rows)[*n], err);
-        if (found > 0)
-            (*n)++;
-        if (found == 0 && asprintf(err, "no instance \"%s\" (\"srcfn sources\" lists them)", o->instances[i]) < 0)
-            abort();
-        if (found > 0 && strcmp((*rows)[*n - 1].function, o->name) != 0 &&
-            asprintf(err, "instance \"%s\" runs function \"%s\", not \"%s\"", o->instances[i],
-                     (*rows)[*n - 1].function, o->name) < 0)
-            abort();
-        if (*err) {
-            instances_free(*rows, *n);
-            *rows = NULL;
-            *n = 0;
-            return -1;
-        }
+    char size[32];
+    ws_size((int64_t)d->version.code_len, size, sizeof size);
+    if (d->reused)
+        printf("%s is unchanged since version %d: reusing it\n", name, d->version.number);
+    else
+        printf("recorded %s version %d (handler.js %s)\n", name, d->version.number, size);
+    if (d->n == 0)
+        printf("no instances of %s to update (\"srcfn connect %s --instance I\" creates one)\n", name, name);
+    for (size_t i = 0; i < d->n; i++) {
+        if (d->before[i] == d->version.number)
+            printf("  %s: already at version %d\n", d->instances[i].name, d->version.number);
+        else if (d->before[i] == 0)
+            printf("  %s: now at version %d\n", d->instances[i].name, d->version.number);
+        else
+            printf("  %s: version %d -> %d\n", d->instances[i].name, d->before[i], d->version.number);
+        warn_settings(&d->instances[i], d->version.manifest);
     }
-    return 0;
 }
 
 int cmd_deploy(int argc, char **argv)
@@ -116,65 +110,16 @@ int cmd_deploy(int argc, char **argv)
     sqlite3 *db = NULL;
     if (status == EXIT_OK)
         status = ws_open(&root, &db);
-    if (status != EXIT_OK) {
-        free(o.instances);
-        ws_close(root, db);
-        return status;
-    }
-
-    /* Reading and checking the function (the engine loads the code) happens
-     * before the transaction, so a running server is not kept waiting. */
-    fn_version v;
-    char *err = NULL;
-    instance_row *rows = NULL;
-    size_t n = 0;
-    int reused = 0;
-    int *before = NULL;
-    if (deploy_read(root, o.name, &v, &err) != 0) {
-        status = ws_fail(EXIT_USAGE, "deploy", err);
-    } else if (store_begin(db) != 0) {
-        status = ws_fail(EXIT_FAILED, "deploy", strdup("cannot start a transaction on the workspace database"));
-    } else if (chosen_instances(db, &o, &rows, &n, &err) != 0) {
-        status = ws_abort(db, EXIT_USAGE, "deploy", err);
-    } else if (deploy_record(db, &v, &reused, &err) != 0) {
-        status = ws_abort(db, EXIT_FAILED, "deploy", err);
-    } else {
-        before = calloc(n + 1, sizeof *before);
-        if (!before)
-            abort();
-        for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-            before[i] = rows[i].version;
-            if (rows[i].version != v.number && instance_set_version(db, rows[i].name, v.number, &err) != 0)
-                status = ws_abort(db, EXIT_FAILED, "deploy", err);
-        }
-        if (status == EXIT_OK && store_commit(db) != 0) {
-            store_rollback(db);
-            status = ws_fail(EXIT_FAILED, "deploy", strdup("cannot commit to the workspace database"));
-        }
-    }
     if (status == EXIT_OK) {
-        char size[32];
-        ws_size((int64_t)v.code_len, size, sizeof size);
-        if (reused)
-            printf("%s is unchanged since version %d: reusing it\n", o.name, v.number);
+        deploy_outcome d;
+        char *err = NULL;
+        ops_status done = ops_deploy(db, root, o.name, o.instances, o.n_instances, &d, &err);
+        if (done != OPS_OK)
+            status = ws_fail(done == OPS_FAILED ? EXIT_FAILED : EXIT_USAGE, "deploy", err);
         else
-            printf("recorded %s version %d (handler.js %s)\n", o.name, v.number, size);
-        if (n == 0)
-            printf("no instances of %s to update (\"srcfn connect %s --instance I\" creates one)\n", o.name, o.name);
-        for (size_t i = 0; i < n; i++) {
-            if (before[i] == v.number)
-                printf("  %s: already at version %d\n", rows[i].name, v.number);
-            else if (before[i] == 0)
-                printf("  %s: now at version %d\n", rows[i].name, v.number);
-            else
-                printf("  %s: version %d -> %d\n", rows[i].name, before[i], v.number);
-            warn_settings(&rows[i], v.manifest);
-        }
+            print_deployed(o.name, &d);
+        deploy_outcome_free(&d);
     }
-    free(before);
-    instances_free(rows, n);
-    if (v.function)
-        fn_version_free(&v);
     free(o.instances);
     ws_close(root, db);
     return status;

@@ -4,8 +4,11 @@
  * Makes DIR (default: the current directory; created when missing) a
  * workspace: a `.srcfn/` folder holding the state database, and a .gitignore
  * in it so the state stays out of git while the functions go in. Running it
- * again only checks the database. Every other workspace command finds the
- * workspace by walking up from the current directory.
+ * again only checks the database. When the workspace has no member yet (a new
+ * one, or one made before members existed), it adds the member "owner" with
+ * the role Workspace Owner and prints its API token, once. Every other
+ * workspace command finds the workspace by walking up from the current
+ * directory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +18,8 @@
 
 #include "cli/cli.h"
 #include "cli/ws.h"
+#include "workspace/members.h"
+#include "workspace/store.h"
 #include "workspace/workspace.h"
 
 #define INIT_USAGE "usage: srcfn init [DIR]"
@@ -50,6 +55,28 @@ static int write_gitignore(const char *root, char **err)
     return rc;
 }
 
+/* The member "owner" (Workspace Owner) when the workspace has no member yet:
+ * its token in *token, else *token stays NULL. */
+static int first_owner(const char *root, char **token, char **err)
+{
+    sqlite3 *db = store_open(root, err);
+    if (!db)
+        return -1;
+    int rc = members_bootstrap(db, token, err);
+    store_close(db);
+    return rc < 0 ? -1 : 0;
+}
+
+static void print_owner_token(const char *token)
+{
+    if (!token)
+        return;
+    printf("  member \"%s\" (Workspace Owner) reaches the management API of \"srcfn serve\" with the token\n"
+           "    %s\n"
+           "  (shown once: srcfn keeps only its SHA-256; \"srcfn members\" manages members)\n",
+           MEMBERS_FIRST_OWNER, token);
+}
+
 int cmd_init(int argc, char **argv)
 {
     if (argc > 2)
@@ -78,10 +105,13 @@ int cmd_init(int argc, char **argv)
     char *outer = existed ? NULL : workspace_find(root);
     char *err = NULL;
     int status = EXIT_OK;
-    if (workspace_init(root, &err) != 0 || write_gitignore(root, &err) != 0) {
+    char *token = NULL;
+    if (workspace_init(root, &err) != 0 || write_gitignore(root, &err) != 0 || first_owner(root, &token, &err) != 0) {
         status = ws_fail(EXIT_FAILED, "init", err);
     } else if (existed) {
-        printf("srcfn workspace already initialised in %s (database checked, nothing changed)\n", root);
+        printf("srcfn workspace already initialised in %s (database checked%s)\n", root,
+               token ? "" : ", nothing changed");
+        print_owner_token(token);
     } else {
         if (created_dir)
             printf("created directory %s\n", root);
@@ -89,8 +119,10 @@ int cmd_init(int argc, char **argv)
         printf("  %s/state.db keeps deployed versions, connected sources and webhook queues\n", state);
         if (outer)
             printf("  note: it sits inside the workspace at %s; commands run here use the new one\n", outer);
+        print_owner_token(token);
         printf("next: srcfn new my-function\n");
     }
+    members_token_free(token);
     free(outer);
     free(state);
     free(root);

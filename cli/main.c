@@ -38,6 +38,10 @@ static const command commands[] = {
      "create or update NAME in a Segment workspace through the Public API (token: $SEGMENT_TOKEN)", cmd_push},
     {"pull", "pull ID [--name NAME] [--force] [--base URL] [--token-env VAR]",
      "write the Segment function ID as a function directory (refuses to overwrite local changes)", cmd_pull},
+    {"members", "members add NAME --role R [--role R2 ...] [--functions a,b] | list [--json] | remove NAME",
+     "manage who may use the management API of srcfn serve, with which roles (owner only)", cmd_members},
+    {"audit", "audit [--json] [--limit N]", "show the audit log of management calls, newest first (owner only)",
+     cmd_audit},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -30,6 +30,7 @@
 
 #include "engine/engine.h"
 #include "webhook/delivery.h"
+#include "webhook/mgmt.h"
 #include "webhook/queue.h"
 #include "webhook/registry.h"
 #include "webhook/server.h"
@@ -134,6 +135,8 @@ static int64_t accept_request(serve *sv, const instance_row *inst, const server_
 static json_t *on_webhook(void *ctx, const server_request *req, int *status)
 {
     serve *sv = ctx;
+    if (mgmt_owns(req->path))
+        return mgmt_handle(sv->root, req, status);
     char *token = path_token(req->path);
     if (!token)
         return refusal(status, 404, "not found: webhook URLs are /hooks/<token>");
@@ -270,7 +273,8 @@ static int start_all(serve *sv, const serve_options *opt, delivery **d, server *
         sv->workers = workers_start(sv->root, sv->reg, *d, sv->writer, &wopt, &err);
     }
     if (sv->workers) {
-        server_options so = {opt->bind, opt->port, opt->threads > 0 ? opt->threads : SERVE_LISTENER_THREADS};
+        server_options so = {opt->bind, opt->port, opt->threads > 0 ? opt->threads : SERVE_LISTENER_THREADS,
+                             MGMT_PREFIX};
         *srv = server_start(&so, on_webhook, sv, &err);
     }
     if (*srv && recover(sv, last) == 0)

@@ -9,7 +9,8 @@
  *
  * Answers besides the listener's own (405, 413, 415, 400): 404 for a path
  * that is not /hooks/<token of a connected instance>, 503 when the request
- * cannot be stored or the instance has no deployed version.
+ * cannot be stored or the instance has no deployed version. Paths under /api/
+ * are the workspace's management API (webhook/mgmt.h), on the same listener.
  *
  * One server per workspace: a second `srcfn serve` on the same workspace is
  * refused (a lock on .srcfn/serve.lock), since both would run the same queue.

@@ -20,6 +20,10 @@
  *   DONE  the body is complete: UTF-8 and JSON are checked (400) and the
  *         handler answers.
  *
+ * Under opt->api_prefix (the management API) only the size limit and the
+ * deadlines apply: method, Content-Type and body are the handler's to judge,
+ * so that it can answer (and record) every call itself.
+ *
  * Invariants:
  *   - a conn lives from MHD's NOTIFY_STARTED to NOTIFY_CLOSED and owns the
  *     request state (query, body); MHD gives it back as *con_cls through the
@@ -69,6 +73,7 @@ typedef struct conn {
     int64_t deadline_ms;       /* 0: none */
     int refused;               /* an early response is queued */
     int too_big;               /* the streamed body passed the limit: discarding */
+    int api;                   /* the request is under the API prefix */
     size_t discarded;
     char *query;               /* raw query of the current request */
     char *body;
@@ -79,6 +84,7 @@ struct server {
     struct MHD_Daemon *mhd;
     server_handler handler;
     void *ctx;
+    char *api_prefix;          /* NULL: every path is a webhook (POST only) */
     pthread_mutex_t lock;
     pthread_cond_t wake;
     conn *conns;
@@ -201,6 +207,8 @@ static enum MHD_Result send_json(struct MHD_Connection *mc, int status, json_t *
     enum MHD_Result ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     if (ok == MHD_YES && status == MHD_HTTP_METHOD_NOT_ALLOWED)
         ok = MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "POST");
+    if (ok == MHD_YES && status == MHD_HTTP_UNAUTHORIZED)
+        ok = MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"srcfn\"");
     if (ok == MHD_YES && close)
         ok = MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
     if (ok == MHD_YES)
@@ -241,6 +249,7 @@ static void conn_reset(conn *c)
     c->len = c->cap = 0;
     c->refused = 0;
     c->too_big = 0;
+    c->api = 0;
     c->discarded = 0;
 }
 
@@ -338,11 +347,18 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind, const char
     return MHD_YES;
 }
 
-/* The first call, once the head is parsed: what can be refused before reading. */
-static enum MHD_Result check_head(conn *c, struct MHD_Connection *mc, const char *method)
+static int is_api(const server *s, const char *url)
+{
+    return s->api_prefix && strncmp(url, s->api_prefix, strlen(s->api_prefix)) == 0;
+}
+
+/* The first call, once the head is parsed: what can be refused before reading.
+ * Under the API prefix only the size is; the handler judges the rest. */
+static enum MHD_Result check_head(conn *c, struct MHD_Connection *mc, const char *url, const char *method)
 {
     set_phase(c, PHASE_BODY, SERVER_BODY_TIMEOUT_S);
-    if (strcmp(method, MHD_HTTP_METHOD_POST) != 0)
+    c->api = is_api(c->s, url);
+    if (!c->api && strcmp(method, MHD_HTTP_METHOD_POST) != 0)
         return refuse(c, mc, MHD_HTTP_METHOD_NOT_ALLOWED, "only POST is accepted");
     const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     const char *te = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
@@ -350,7 +366,7 @@ static enum MHD_Result check_head(conn *c, struct MHD_Connection *mc, const char
     if (declared > SERVER_MAX_BODY)
         return refuse(c, mc, MHD_HTTP_CONTENT_TOO_LARGE, "the body is larger than 512 KiB");
     const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if ((declared > 0 || te) && server_body_type(ct) == SERVER_BODY_OTHER)
+    if (!c->api && (declared > 0 || te) && server_body_type(ct) == SERVER_BODY_OTHER)
         return refuse(c, mc, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
                       "the Content-Type must be application/json or application/x-www-form-urlencoded");
     if (declared > 0) {
@@ -407,10 +423,10 @@ static enum MHD_Result answer(server *s, conn *c, struct MHD_Connection *mc, con
             return MHD_NO;
     }
     c->body[c->len] = '\0';
-    if (!utf8_valid(c->body, c->len))
+    if (!c->api && !utf8_valid(c->body, c->len))
         return send_error(mc, MHD_HTTP_BAD_REQUEST, "the body is not valid UTF-8", 0);
     const char *ct = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-    if (c->len > 0 && server_body_type(ct) == SERVER_BODY_JSON && !jsonsort_valid(c->body, c->len))
+    if (!c->api && c->len > 0 && server_body_type(ct) == SERVER_BODY_JSON && !jsonsort_valid(c->body, c->len))
         return send_error(mc, MHD_HTTP_BAD_REQUEST, "the body is not valid JSON", 0);
     json_t *headers = json_object();
     if (!headers)
@@ -433,7 +449,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
     if (!c)
         return MHD_NO;
     if (c->phase == PHASE_HEAD)
-        return check_head(c, mc, method);
+        return check_head(c, mc, url, method);
     if (*upload_size > 0)
         return take_body(c, upload_data, upload_size);
     if (c->refused || c->phase == PHASE_DONE)
@@ -499,6 +515,7 @@ static char *error_text(const char *what, const char *detail)
 
 static void server_free(server *s)
 {
+    free(s->api_prefix);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
     free(s);
@@ -562,6 +579,7 @@ server *server_start(const server_options *opt, server_handler handler, void *ct
         abort();
     s->handler = handler;
     s->ctx = ctx;
+    s->api_prefix = opt->api_prefix ? xstrdup(opt->api_prefix) : NULL;
     pthread_condattr_t attr;
     if (pthread_mutex_init(&s->lock, NULL) != 0 || pthread_condattr_init(&attr) != 0 ||
         pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 || pthread_cond_init(&s->wake, &attr) != 0)

@@ -9,6 +9,9 @@
  * a short JSON error body {"error": "..."}; then hands the whole request to
  * the mode's handler.
  *
+ * A 401 answer carries "WWW-Authenticate: Bearer", the one scheme srcfn's
+ * handlers accept (the management API under opt->api_prefix).
+ *
  * Well-formed means: the body, when there is one, is valid UTF-8 and, when its
  * type is JSON, parses as JSON (any value; an empty body is no body). So a
  * sender learns at once that its JSON is broken, instead of every run failing
@@ -48,6 +51,9 @@ typedef struct server_options {
     const char *bind;      /* NULL: 127.0.0.1 */
     int port;              /* 0: any free port */
     int threads;           /* 0: a default pool */
+    const char *api_prefix; /* NULL, or a path prefix ("/api/") that is not webhooks: there any
+                             * method is handed over, and only the size limit and the deadlines
+                             * hold (the handler judges method, type and body itself) */
 } server_options;
 
 /* What a Content-Type names: SERVER_BODY_JSON (application/json or

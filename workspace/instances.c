@@ -690,6 +690,25 @@ int instances_parse_settings(json_t *decl, char *const *pairs, size_t n, json_t 
     return 0;
 }
 
+int instances_check_settings(json_t *decl, json_t *values, char **err)
+{
+    if (!json_is_object(values))
+        return store_fail(err, "the settings must be a JSON object of name: value");
+    const char *name;
+    json_t *v;
+    json_object_foreach(values, name, v) {
+        if (!find_declared(decl, name))
+            return undeclared(decl, name, err);
+    }
+    json_t *problem = settings_check(decl, values);
+    if (!problem)
+        return 0;
+    const char *why = json_string_value(json_object_get(problem, "message"));
+    store_fail(err, "%s", why ? why : "invalid settings");
+    json_decref(problem);
+    return -1;
+}
+
 json_t *instances_public_settings(json_t *decl, json_t *values)
 {
     return secrets_public_settings(decl, values);

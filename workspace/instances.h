@@ -102,6 +102,10 @@ char *instance_webhook_url(const char *token);
  */
 int instances_parse_settings(json_t *decl, char *const *pairs, size_t n, json_t **values, char **err);
 
+/* The same checks for values given as a JSON object (the management API):
+ * every name declared, each value of its declared type, required ones given. */
+int instances_check_settings(json_t *decl, json_t *values, char **err);
+
 /* A copy of values fit to display: sensitive settings' values masked
  * (secrets_mask_value: "••••" and at most the last 4 characters). */
 json_t *instances_public_settings(json_t *decl, json_t *values);

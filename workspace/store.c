@@ -41,7 +41,14 @@ static const char schema_v1[] =
     "CREATE TABLE IF NOT EXISTS remote ("
     "  function TEXT NOT NULL, base_url TEXT NOT NULL, remote_id TEXT NOT NULL,"
     "  code_sha256 TEXT NOT NULL, manifest_sha256 TEXT NOT NULL, synced_at INTEGER NOT NULL,"
-    "  PRIMARY KEY (function, base_url));";
+    "  PRIMARY KEY (function, base_url));"
+    "CREATE TABLE IF NOT EXISTS members ("
+    "  name TEXT PRIMARY KEY, token_sha256 BLOB NOT NULL UNIQUE, roles TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit ("
+    "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, member TEXT, method TEXT NOT NULL,"
+    "  path TEXT NOT NULL, action TEXT, function TEXT, allowed INTEGER NOT NULL,"
+    "  status INTEGER NOT NULL);";
 
 int64_t store_now_ms(void)
 {

@@ -10,6 +10,8 @@
  *   outbox     emitted messages awaiting delivery         (webhook/delivery.c)
  *   captures   requests caught by `srcfn listen`          (webhook/capture.c)
  *   remote     ids of functions pushed to / pulled from Segment (workspace/remote.c)
+ *   members    who may use the management API: roles, hashed token (workspace/members.c)
+ *   audit      every management call, allowed or not          (workspace/audit.c)
  *
  * A connection is used by one thread at a time; open one per thread.
  * Every write is a transaction; WAL with synchronous=NORMAL makes a commit
