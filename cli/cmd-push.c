@@ -241,28 +241,6 @@ int cmd_push(int argc, char **argv)
 
 /* --- pull ------------------------------------------------------------------------ */
 
-/* Writes data to path through a temporary file renamed over it. */
-static int write_atomic(const char *path, const char *data, char **err)
-{
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.srcfn-pull", path) < 0)
-        abort();
-    FILE *fp = fopen(tmp, "wb");
-    size_t len = strlen(data);
-    int ok = fp && fwrite(data, 1, len, fp) == len && fflush(fp) == 0 && fsync(fileno(fp)) == 0;
-    if (fp && fclose(fp) != 0)
-        ok = 0;
-    if (ok && rename(tmp, path) != 0)
-        ok = 0;
-    if (!ok) {
-        if (asprintf(err, "cannot write %s: %s", path, strerror(errno)) < 0)
-            abort();
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : -1;
-}
-
 static int make_dir(const char *path, char **err)
 {
     struct stat st;
@@ -352,7 +330,8 @@ static int write_pull(sqlite3 *db, const pull_plan *p, const char *display)
         asprintf(&manifest, "%s/function.json", p->dir) < 0)
         abort();
     int rc = make_dir(p->dir, &err) == 0 && make_dir(examples, &err) == 0 &&
-             write_atomic(handler, p->code, &err) == 0 && write_atomic(manifest, p->manifest, &err) == 0;
+             write_file_atomic(handler, p->code, strlen(p->code), 0644, &err) == 0 &&
+             write_file_atomic(manifest, p->manifest, strlen(p->manifest), 0644, &err) == 0;
     remote_row r = {p->name, (char *)p->base, (char *)p->id, p->code_hash, p->manifest_hash, 0};
     if (rc && remote_put(db, &r, &err) != 0)
         rc = 0;

@@ -50,26 +50,7 @@ static char *xstrdup(const char *s)
 
 int model_write_file(const char *path, const char *data, size_t len, int mode, char **err)
 {
-    char *tmp = fmt("%s%s", path, ".tmp");
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    int rc = fd < 0 ? -1 : 0;
-    for (size_t done = 0; rc == 0 && done < len;) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno != EINTR)
-            rc = -1;
-        else if (n > 0)
-            done += (size_t)n;
-    }
-    if (fd >= 0 && close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        *err = fmt("cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
+    return write_file_atomic(path, data, len, mode, err);
 }
 
 static int write_json(const char *path, json_t *doc, int mode, char **err)

@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,32 @@ char *read_file(const char *path, size_t *len)
     if (len)
         *len = n;
     return buf;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len, int mode, char **err)
+{
+    char *tmp = format("%s%s", path, ".srcfn-tmp");
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    int rc = fd < 0 ? -1 : 0;
+    for (size_t done = 0; rc == 0 && done < len;) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno != EINTR)
+            rc = -1;
+        else if (n > 0)
+            done += (size_t)n;
+    }
+    if (rc == 0 && fsync(fd) != 0)
+        rc = -1;
+    if (fd >= 0 && close(fd) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc != 0) {
+        *err = format("cannot write %s: %s", path, strerror(errno));
+        (void)unlink(tmp);   /* best effort: it may not exist */
+    }
+    free(tmp);
+    return rc;
 }
 
 static int is_dir(const char *path)

@@ -35,6 +35,11 @@ json_t *funcdir_settings(const funcdir *f);
 
 void funcdir_close(funcdir *f);
 
+/* Writes len bytes to path through a temporary file that is synced and
+ * renamed over it, so readers see the old file or the new one, never half.
+ * Returns 0, or -1 with *err (malloc'd). */
+int write_file_atomic(const char *path, const char *data, size_t len, int mode, char **err);
+
 /* Reads a whole file; returns NULL with errno set. *len gets its size. */
 char *read_file(const char *path, size_t *len);
 

@@ -366,42 +366,13 @@ json_t *ops_functions(const char *root, char **err)
     return list;
 }
 
-/* Writes data to path through a temporary file renamed over it. */
-static int write_atomic(const char *path, const char *data, size_t len, char **err)
-{
-    char *tmp = NULL;
-    if (asprintf(&tmp, "%s.srcfn-tmp", path) < 0)
-        abort();
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    int rc = fd < 0 ? -1 : 0;
-    for (size_t done = 0; rc == 0 && done < len;) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno != EINTR)
-            rc = -1;
-        else if (n > 0)
-            done += (size_t)n;
-    }
-    if (rc == 0 && fsync(fd) != 0)
-        rc = -1;
-    if (fd >= 0 && close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        store_fail(err, "cannot write %s: %s", path, strerror(errno));
-        (void)unlink(tmp);   /* best effort: it may not exist */
-    }
-    free(tmp);
-    return rc;
-}
-
 /* Writes one file of the function directory. */
 static int write_in(const char *dir, const char *file, const char *data, size_t len, char **err)
 {
     char *path = NULL;
     if (asprintf(&path, "%s/%s", dir, file) < 0)
         abort();
-    int rc = write_atomic(path, data, len, err);
+    int rc = write_file_atomic(path, data, len, 0644, err);
     free(path);
     return rc;
 }
