@@ -183,12 +183,5 @@ static const pane_ops ops = {
 
 pane *pane_captures_new(studio *s)
 {
-    pane *p = calloc(1, sizeof *p);
-    captures_pane *cp = calloc(1, sizeof *cp);
-    if (!p || !cp)
-        abort();
-    p->ops = &ops;
-    p->s = s;
-    p->self = cp;
-    return p;
+    return pane_new(s, &ops, sizeof(captures_pane));
 }

@@ -207,12 +207,5 @@ static const pane_ops ops = {
 
 pane *pane_editor_new(studio *s)
 {
-    pane *p = calloc(1, sizeof *p);
-    editor_pane *ep = calloc(1, sizeof *ep);
-    if (!p || !ep)
-        abort();
-    p->ops = &ops;
-    p->s = s;
-    p->self = ep;
-    return p;
+    return pane_new(s, &ops, sizeof(editor_pane));
 }

@@ -255,14 +255,7 @@ static const pane_ops ops = {
 
 pane *pane_errors_new(studio *s)
 {
-    pane *p = calloc(1, sizeof *p);
-    errors_pane *ep = calloc(1, sizeof *ep);
-    if (!p || !ep)
-        abort();
-    p->ops = &ops;
-    p->s = s;
-    p->self = ep;
-    return p;
+    return pane_new(s, &ops, sizeof(errors_pane));
 }
 
 int64_t errors_loaded_at(studio *s)

@@ -390,12 +390,5 @@ static const pane_ops ops = {
 
 pane *pane_output_new(studio *s)
 {
-    pane *p = calloc(1, sizeof *p);
-    output_pane *o = calloc(1, sizeof *o);
-    if (!p || !o)
-        abort();
-    p->ops = &ops;
-    p->s = s;
-    p->self = o;
-    return p;
+    return pane_new(s, &ops, sizeof(output_pane));
 }

@@ -777,18 +777,13 @@ static const pane_ops ops = {
 
 pane *pane_request_new(studio *s)
 {
-    pane *p = calloc(1, sizeof *p);
-    request_pane *rp = calloc(1, sizeof *rp);
-    if (!p || !rp)
-        abort();
+    pane *p = pane_new(s, &ops, sizeof(request_pane));
+    request_pane *rp = p->self;
     rp->msg = editor_new();
     if (!rp->msg)
         abort();
     field_init(&rp->url, ENGINE_DEFAULT_URL);
     rp->sub = SUB_MESSAGE;
-    p->ops = &ops;
-    p->s = s;
-    p->self = rp;
     set_message(rp, "Content-Type: application/json\n\n{}\n");
     return p;
 }

@@ -513,12 +513,5 @@ static const pane_ops ops = {
 
 pane *pane_settings_new(studio *s)
 {
-    pane *p = calloc(1, sizeof *p);
-    settings_pane *sp = calloc(1, sizeof *sp);
-    if (!p || !sp)
-        abort();
-    p->ops = &ops;
-    p->s = s;
-    p->self = sp;
-    return p;
+    return pane_new(s, &ops, sizeof(settings_pane));
 }

@@ -858,3 +858,15 @@ int studio_main(const studio_options *opt)
     cleanup(s);
     return status;
 }
+
+pane *pane_new(studio *s, const pane_ops *ops, size_t self_size)
+{
+    pane *p = calloc(1, sizeof *p);
+    void *self = calloc(1, self_size);
+    if (!p || !self)
+        abort();
+    p->ops = ops;
+    p->s = s;
+    p->self = self;
+    return p;
+}

@@ -73,6 +73,9 @@ struct pane {
 
 typedef enum pane_id { P_EDITOR, P_TEST, P_SETTINGS, P_CAPTURES, P_ERRORS, P_OUTPUT, P_COUNT } pane_id;
 
+/* A pane of the given class with a zeroed self of self_size bytes (screen.c). */
+pane *pane_new(studio *s, const pane_ops *ops, size_t self_size);
+
 pane *pane_editor_new(studio *s);
 pane *pane_request_new(studio *s);
 pane *pane_settings_new(studio *s);
