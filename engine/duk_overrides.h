@@ -14,3 +14,5 @@
 #include <stddef.h>
 int engine_timeout_check(void *udata);
 #endif
+/* JSON.stringify's fast path: every run's result is serialised with it. */
+#define DUK_USE_JSON_STRINGIFY_FASTPATH

@@ -129,7 +129,57 @@ function library() {
   eq([[3, 1, 2].find(n => n < 3), [3, 1, 2].findIndex(n => n === 2), 'a-b-c'.replaceAll('-', '+')], [1, 2, 'a+b+c'], 'find and replaceAll');
 }
 
+// Arrow functions are not constructors and have no prototype; their names
+// come from where they are written.
+function arrows() {
+  const add = (a, b) => a + b;
+  const o = { twice: x => x * 2, ['comp' + 'uted']: () => 1 };
+  let f;
+  f = () => 0;
+  const withDefault = (g = () => 1) => g.name;
+  eq([add.name, o.twice.name, f.name, ((() => 1)).name, withDefault()], ['add', 'twice', 'f', '', 'g'], 'arrow names');
+  eq([typeof add.prototype, 'prototype' in add, add.length, add(2, 3)], ['undefined', false, 2, 5], 'arrow shape');
+  let message = null;
+  try { new add(1, 2); } catch (e) { message = e instanceof TypeError ? 'TypeError' : String(e); }
+  eq(message, 'TypeError', 'new on an arrow');
+  const self = function () { return [(() => this)(), (() => arguments[0])()]; };
+  eq(self.call('t', 'arg'), ['t', 'arg'], 'arrows keep this and arguments');
+  const fact = n => (n <= 1 ? 1 : n * fact(n - 1));
+  eq(fact(5), 120, 'a recursive arrow');
+  const withTemps = v => v?.a ?? (w => w ?? 'inner')(null);
+  eq([withTemps({ a: 1 }), withTemps(null)], [1, 'inner'], 'arrows with ?. and ??');
+  let resolveName;
+  new Promise(resolve => { resolveName = resolve.name; });
+  eq(resolveName, '', 'resolving functions are nameless');
+}
+
+// An async function that never awaits still settles a fresh promise one
+// tick later for its callers, and throws into a rejection.
+async function asyncWithoutAwait() {
+  const log = [];
+  async function quick(v) { log.push('quick ' + v); return v; }
+  async function thrower() { throw new RangeError('r'); }
+  const inner = Promise.resolve('x');
+  async function returnsPromise() { return inner; }
+  const p = quick(1);
+  p.then(v => log.push('then ' + v));
+  Promise.resolve().then(() => log.push('tick'));
+  log.push('sync');
+  eq([p instanceof Promise, returnsPromise() === inner], [true, false], 'a fresh promise');
+  await null; await null; await null;
+  eq(log, ['quick 1', 'sync', 'then 1', 'tick'], 'settles like an async function');
+  const err = await thrower().catch(e => e);
+  eq([err instanceof RangeError, err.message], [true, 'r'], 'throws into a rejection');
+  const order = [];
+  returnsPromise().then(() => order.push('returned promise'));
+  Promise.resolve().then(() => order.push('a')).then(() => order.push('b')).then(() => order.push('c'));
+  await null; await null; await null; await null;
+  eq(order, ['a', 'b', 'returned promise', 'c'], 'returning a promise costs two ticks');
+}
+
 async function onRequest() {
+  arrows();
+  await asyncWithoutAwait();
   await interleaving();
   await microtaskOrder();
   await errorsThroughAwait();

@@ -164,17 +164,29 @@ Lowering.prototype.temp = function (node) {
 Lowering.prototype.declareTemps = function () {
   var s = this.s;
   this.temps.forEach(function (t) {
+    if (t.declared) return;
     var decl = 'var ' + t.names.join(', ') + '; ';
     var fn = t.fn;
     if (fn.type === 'Program') {
       s.prependRight(afterDirectives(fn.body, fn.start), decl);
-    } else if (fn.body.type === 'BlockStatement') {
-      s.prependRight(afterDirectives(fn.body.body, fn.body.start + 1), decl);
     } else {
-      s.prependRight(fn.body.start, '{ ' + decl + 'return ');
-      s.appendLeft(fn.body.end, '; }');
+      s.prependRight(afterDirectives(fn.body.body, fn.body.start + 1), decl);
     }
   });
+};
+
+/* An arrow with an expression body gets a block for its temps when it is
+ * visited (all its temps exist by then, the walk being post-order), so the
+ * block closes before what markArrow and enclosing rewrites add at its end. */
+Lowering.prototype.declareArrowTemps = function (fn) {
+  if (fn.body.type === 'BlockStatement') return;
+  for (var i = 0; i < this.temps.length; i++) {
+    var t = this.temps[i];
+    if (t.fn !== fn) continue;
+    this.s.prependRight(fn.body.start, '{ var ' + t.names.join(', ') + '; return ');
+    this.s.appendLeft(fn.body.end, '; }');
+    t.declared = true;
+  }
 };
 
 function afterDirectives(statements, start) {
@@ -256,6 +268,7 @@ var VISITORS = {
   },
 
   AwaitExpression: function (node) {
+    enclosingFunction(node).awaits = true;
     this.s.overwrite(node.start, node.argument.start, '__srcfn_await(');
     this.s.appendLeft(node.end, ')');
   },
@@ -272,7 +285,36 @@ var VISITORS = {
 
   FunctionDeclaration: function (node) { this.coroutine(node); },
   FunctionExpression: function (node) { this.coroutine(node); },
-  ArrowFunctionExpression: function (node) { this.coroutine(node); }
+  ArrowFunctionExpression: function (node) {
+    this.coroutine(node);
+    this.declareArrowTemps(node);
+    this.markArrow(node, arrowName(node));
+  }
+};
+
+/* The name V8 gives an anonymous arrow from where it is written
+ * (`const f = () => 1`: "f"), or '' */
+function arrowName(node) {
+  var p = node.parentNode;
+  var named = p && (
+    (p.type === 'VariableDeclarator' && p.init === node && p.id) ||
+    (p.type === 'AssignmentExpression' && p.operator === '=' && p.right === node && p.left) ||
+    (p.type === 'AssignmentPattern' && p.right === node && p.left) ||
+    (p.type === 'Property' && p.value === node && !p.computed && p.kind === 'init' && !p.method && p.key));
+  if (!named) return '';
+  if (named.type === 'Identifier') return named.name;
+  return named.type === 'Literal' && typeof named.value === 'string' ? named.value : '';
+}
+
+/* Arrow functions have no prototype and cannot be constructed. buble makes
+ * them ordinary functions, each with a prototype object that points back at
+ * it: a cycle that only a full garbage collection frees. So each arrow is
+ * marked here as __srcfn_arrow(ARROW, "name"), and after buble,
+ * methodArrows() turns the marked function into a method of an object
+ * literal, which Duktape creates without a prototype, as V8 creates arrows. */
+Lowering.prototype.markArrow = function (node, name) {
+  this.s.prependRight(node.start, '__srcfn_arrow(');
+  this.s.appendLeft(node.end, ', ' + JSON.stringify(name) + ')');
 };
 
 /* Duktape puts a call on the line of its closing parenthesis, V8 on the line
@@ -427,12 +469,16 @@ Lowering.prototype.forOf = function (node) {
 
 /* async function f(a) { B }  =>  function f(a) { return __srcfn_async(() => { B }) }
  * function* g(a) { B }       =>  function g(a) { return __srcfn_gen(() => { B }) }
- * The inner arrow keeps `this` and `arguments`; buble lowers it. */
+ * An async function without await in its own body needs no coroutine: it
+ * gets __srcfn_async_now, which runs B at once. (AwaitExpression marks its
+ * function first: the walk is post-order.)
+ * The inner arrow keeps `this` and `arguments`; buble lowers it (it is
+ * marked as every arrow is, see markArrow). */
 Lowering.prototype.coroutine = function (node) {
   if (!node.async && !node.generator) return;
   if (node.async && node.generator) fail(node, this.source, 'async generators are not supported by srcfn');
   var s = this.s, src = this.source;
-  var helper = node.async ? '__srcfn_async' : '__srcfn_gen';
+  var helper = node.generator ? '__srcfn_gen' : node.awaits ? '__srcfn_async' : '__srcfn_async_now';
   var head = methodHead(node);
   var keywordEnd = node.params.length ? node.params[0].start : node.body.start;
   if (head) keywordEnd = head.key.start;
@@ -447,11 +493,11 @@ Lowering.prototype.coroutine = function (node) {
   }
   var body = node.body;
   if (body.type === 'BlockStatement') {
-    s.appendLeft(body.start + 1, ' return ' + helper + '(() => {');
-    s.prependRight(body.end - 1, '});');
+    s.appendLeft(body.start + 1, ' return ' + helper + '(__srcfn_arrow(() => {');
+    s.prependRight(body.end - 1, '}, ""));');
   } else {
-    s.prependRight(body.start, helper + '(() => (');
-    s.appendLeft(body.end, '))');
+    s.prependRight(body.start, helper + '(__srcfn_arrow(() => (');
+    s.appendLeft(body.end, '), ""))');
   }
 };
 
@@ -477,6 +523,32 @@ function lineTable(map, outputLines) {
     lines.push(last);
   }
   return lines;
+}
+
+/* The lines of text, as empty lines: what an edit must keep. */
+function breaksOf(text) {
+  return text.replace(/[^\n]/g, '');
+}
+
+/* After buble: __srcfn_arrow(function (a) { B }, "f")  =>  ({ f (a) { B } })["f"]
+ * on the same lines (see markArrow). */
+function methodArrows(code) {
+  if (code.indexOf('__srcfn_arrow(') < 0) return code;
+  var ast = acorn.parse(code, { ecmaVersion: 2022, sourceType: 'script', allowHashBang: true });
+  var s = new MagicString(code);
+  walk(ast, null, function (node) {
+    if (node.type !== 'CallExpression' || node.callee.type !== 'Identifier' ||
+        node.callee.name !== '__srcfn_arrow' || node.arguments.length !== 2) return;
+    var fn = node.arguments[0], name = node.arguments[1];
+    if (fn.type !== 'FunctionExpression' || fn.id || fn.async || fn.generator ||
+        code.slice(fn.start, fn.start + 8) !== 'function' || name.type !== 'Literal') return;
+    /* Duktape names a method after its key only when the key is an identifier. */
+    var key = /^[A-Za-z_$][\w$]*$/.test(name.value) ? name.value : '""';
+    s.overwrite(node.start, fn.start + 8, '({ ' + key + ' ' + breaksOf(code.slice(node.start, fn.start)));
+    s.overwrite(fn.end, node.end, ' })[' + JSON.stringify(key === '""' ? '' : key) + ']' +
+      breaksOf(code.slice(fn.end, node.end)));
+  });
+  return s.toString();
 }
 
 function lowerSource(source, filename) {
@@ -506,7 +578,7 @@ function lowerSource(source, filename) {
     throw new SrcfnSyntaxError(String(e.message).replace(/\s*\(\d+:\d+\)\s*$/, '') +
       (line ? ' (' + line + ':' + e.loc.column + ')' : ''), line);
   }
-  var code = out.code;
+  var code = methodArrows(out.code);
   var lines = lineTable(out.map, code.split('\n').length).map(function (line) {
     return pass.callLines[line] || line;
   });

@@ -7,9 +7,14 @@
  *
  * Invariants:
  * - A promise's state lives in one hidden record under a private Symbol
- *   (non-enumerable), so JSON.stringify(promise) is "{}". record.promise is
- *   the promise itself: that is the brand check (an object inheriting from a
+ *   (non-enumerable), so JSON.stringify(promise) is "{}". The brand check is
+ *   that the record is the object's own property (an object inheriting from a
  *   promise is not one).
+ * - Nothing a promise holds refers back to it: no record.promise, resolving
+ *   functions without a prototype (method definitions, which Duktape makes
+ *   without one). So a promise that is done with is freed by reference
+ *   counting at once, not left for a full garbage collection; a run makes
+ *   several and its request body must not wait for a collection either.
  * - Jobs are queued flat, four slots each: fn, a, b, c; running one calls
  *   fn(a, b, c). No closure per job.
  * - A rejected promise with no handler at the end of a drain has its reason
@@ -102,7 +107,6 @@ var STATE_NAMES = ['pending', 'fulfilled', 'rejected'];
 function initPromise(promise) {
   Object.defineProperty(promise, PROMISE, {
     value: {
-      promise: promise,
       state: PENDING,
       value: undefined,
       reactions: null,   /* flat: derived promise, onFulfilled, onRejected, ... */
@@ -121,7 +125,7 @@ function newPromise() {
 /* The record of a promise, or undefined for anything else. */
 function recordOf(value) {
   var record = value == null ? undefined : value[PROMISE];
-  return record !== undefined && record.promise === value ? record : undefined;
+  return record !== undefined && hasOwn.call(value, PROMISE) ? record : undefined;
 }
 
 function isPromise(value) {
@@ -148,20 +152,22 @@ function promiseValue(promise) {
 
 /* ---- settling --------------------------------------------------------------- */
 
-/* The spec's promise resolve functions: the first call of either wins. */
+/* The spec's promise resolve functions: the first call of either wins.
+ * Written as methods so that they have no prototype (see the top); the ''
+ * keys leave them nameless, as V8's are. */
 function resolvingFunctions(promise) {
   var alreadyResolved = false;
   return {
-    resolve: function (resolution) {
+    resolve: ({ ''(resolution) {
       if (alreadyResolved) return;
       alreadyResolved = true;
       resolvePromise(promise, resolution);
-    },
-    reject: function (reason) {
+    } })[''],
+    reject: ({ ''(reason) {
       if (alreadyResolved) return;
       alreadyResolved = true;
       rejectPromise(promise, reason);
-    }
+    } })['']
   };
 }
 

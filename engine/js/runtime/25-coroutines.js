@@ -6,6 +6,8 @@
  *   function* g(a) { B }        into  function g(a) { return __srcfn_gen(() => { B }) }
  * and `await x` / `yield x` into __srcfn_await(x) / __srcfn_yield(x).
  *
+ * (__srcfn_async_now when the body has no await: it needs no coroutine.)
+ *
  * Each call gets its own Duktape.Thread, so an async function runs synchronously
  * up to its first await, exactly as in Node.js, and suspends there with its
  * whole stack (loops, try/finally) intact. An await resumes one microtask after
@@ -26,29 +28,57 @@ function startCoroutine(body) {
   return co;
 }
 
+/*
+ * One async call: its state lives in `co`, and the thread's function and the
+ * steps are shared functions that take it, so nothing co holds refers back
+ * to it. When the call finishes, reference counting frees the thread, the
+ * body and all it kept alive (often the request body) at once.
+ */
+function runAsyncBody(co) {
+  var value = co.body();
+  co.done = true;
+  return value;
+}
+
 function asyncFunction(body) {
-  return new Promise(function (resolve, reject) {
-    var co = startCoroutine(body);
-    function step(value, isError) {
-      var out;
-      try {
-        out = Thread.resume(co.thread, value, isError);
-      } catch (e) {
-        co.thread = null;
-        reject(e);
-        return;
-      }
-      if (co.done) {
-        co.thread = null;   /* breaks thread -> closure -> co -> thread, so refcounting frees it */
-        resolve(out);
-        return;
-      }
-      Promise.resolve(out).then(onValue, onError);
-    }
-    function onValue(v) { step(v, false); }
-    function onError(e) { step(e, true); }
-    step(undefined, false);
-  });
+  var co = { thread: new Thread(runAsyncBody), body: body, promise: newPromise(), done: false };
+  stepAsync(co, co, false);   /* the first resume passes co to runAsyncBody */
+  return co.promise;
+}
+
+function stepAsync(co, value, isError) {
+  var out;
+  try {
+    out = Thread.resume(co.thread, value, isError);
+  } catch (e) {
+    co.thread = co.body = null;
+    rejectPromise(co.promise, e);
+    return;
+  }
+  if (co.done) {
+    co.thread = co.body = null;
+    resolvePromise(co.promise, out);
+    return;
+  }
+  /* Resumes one microtask after the awaited value settles, as V8 does. */
+  var next = {
+    value(v) { stepAsync(co, v, false); },
+    error(e) { stepAsync(co, e, true); }
+  };
+  performThen(recordOf(promiseResolve(out)), next.value, next.error, newPromise());
+}
+
+/* An async function whose body has no await runs to its end at once: the
+ * lowering pass calls this instead, which settles the same promise the same
+ * way without a thread. */
+function asyncNow(body) {
+  var promise = newPromise();
+  try {
+    resolvePromise(promise, body());
+  } catch (e) {
+    rejectPromise(promise, e);
+  }
+  return promise;
 }
 
 function awaitValue(value) {
@@ -115,11 +145,16 @@ function yieldStar(iterable) {
 }
 
 defineInternal('__srcfn_async', asyncFunction);
+defineInternal('__srcfn_async_now', asyncNow);
 defineInternal('__srcfn_await', awaitValue);
 defineInternal('__srcfn_gen', generator);
 defineInternal('__srcfn_yield', yieldValue);
 defineInternal('__srcfn_yield_star', yieldStar);
 defineInternal('__srcfn_iter', function (x) { return getIterator(x); });
+/* What the lowering pass marks arrows with; the compiler turns each marked
+ * arrow into a method (no prototype) and the call disappears, so this only
+ * runs for an arrow that pass left as it was. */
+defineInternal('__srcfn_arrow', function (fn) { return fn; });
 defineInternal('__srcfn_spread', function (x) {
   return Array.isArray(x) ? x : iterableToArray(x);
 });

@@ -322,7 +322,7 @@ var V8_MESSAGES = [
   [/^identifier '(.*)' undefined$/, '$1 is not defined'],
   [/^\S+ not callable \(property '(.*)' of .*\)$/, '$1 is not a function'],
   [/^(\S+) not callable$/, '$1 is not a function'],
-  [/^(\S+) not constructable$/, '$1 is not a constructor']
+  [/^(.+) not constructable$/, '$1 is not a constructor']
 ];
 
 Duktape.errCreate = function (e) {
