@@ -6,20 +6,44 @@
  * most BATCH_MAX), runs it in one transaction and commits; when a statement
  * fails it rolls the batch back and runs each op in a transaction of its own,
  * so one bad op fails alone. Then it marks the ops finished and wakes all
- * waiters.
+ * waiters. An asynchronous insert (queue_insert_async) is an op of its own
+ * allocation that nobody waits on: after the commit the writer calls its
+ * callback, outside w->lock, and frees it.
+ *
+ * Batching: a commit costs about as much for a few rows as for dozens (the
+ * pages it rewrites, the log frames, the wake-ups), and the listener hands
+ * over requests one by one, faster than commits end. So while fewer than
+ * BATCH_TARGET ops are pending and some are the listener's inserts, the
+ * writer lingers up to LINGER_US after the first of them before it commits:
+ * a lone request waits that much longer, and under load each commit
+ * carries many. The workers' own ops alone are committed at once (they are
+ * few and each worker waits for its own).
  *
  * Invariants:
  *   - only the writer thread uses w->db; an op is touched by its caller only
  *     before it is queued and after op->finished is set (under w->lock);
  *   - an insert's id is reported only after the commit that made it durable;
  *   - no connection of this module checkpoints on commit (which would stall
- *     the writer on fsync): serve calls queue_checkpoint from its main thread;
+ *     the writer on fsync). The writer's own checkpointer thread copies the
+ *     log into the database every CKPT_KICK_FRAMES frames (PASSIVE: the
+ *     writer goes on meanwhile); when what it left is a short tail, the
+ *     writer checkpoints that itself, so the log is complete and its next
+ *     transaction starts the log over: under a sustained load the log then
+ *     stays a few MiB, rewritten in place in the page cache, instead of
+ *     growing by every byte accepted (new file blocks cost the writer about
+ *     twice as much). Should the checkpointer fall behind, the writer waits
+ *     for it once the log reaches CKPT_FORCE_FRAMES and copies the rest
+ *     itself: the log stays bounded, and the burst waits in memory (the
+ *     listener's set-aside requests) rather than on disk twice. serve also
+ *     calls queue_checkpoint from its main thread for what other connections
+ *     write;
  *   - statements are prepared once per connection and reset after each use.
  */
 #include "webhook/queue.h"
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +56,11 @@
 #define BUSY_SHORT 200          /* 20 us sleeps: 4 ms */
 #define BUSY_LIMIT_MS 10000     /* then 1 ms sleeps */
 #define BATCH_MAX 256
+#define BATCH_TARGET 32
+#define LINGER_US 300
+#define CKPT_KICK_FRAMES 1024   /* 4 MiB of log at 4 KiB pages */
+#define CKPT_TAIL_FRAMES 256    /* a tail short enough for the writer to copy itself */
+#define CKPT_FORCE_FRAMES 4096  /* 16 MiB: the writer waits for the checkpointer, then copies the rest */
 
 enum { ST_INSERT, ST_LOAD, ST_START, ST_FINISH, ST_REQUEUE, ST_COUNT };
 
@@ -49,6 +78,13 @@ struct queue_db {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
 };
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static char *xstrdup(const char *s)
 {
@@ -249,6 +285,8 @@ typedef struct op {
     struct op *next;
     int kind;
     const queued_request *req;     /* OP_INSERT */
+    queue_stored stored;           /* an asynchronous insert: called once committed (or failed) */
+    void *stored_ctx, *stored_tag;
     int64_t id;                    /* OP_START, and OP_SETTLE's next run (0: none) */
     const queue_outcome *outcome;  /* OP_SETTLE */
     int64_t result;                /* the new id; the attempt (0: not pending) */
@@ -264,7 +302,17 @@ struct queue_writer {
     pthread_mutex_t lock;
     pthread_cond_t work_cv;
     op *pending, *last;
+    int npending, nasync;      /* pending ops, and how many are asynchronous inserts */
+    int64_t first_at_us;       /* monotonic time the oldest pending op was queued */
     int stopping;
+    int wal_frames;            /* frames in the log after the last commit (writer thread only) */
+    queue_db *ckpt_q;          /* the checkpointer's connection */
+    pthread_t ckpt_thread;
+    pthread_cond_t ckpt_cv;
+    pthread_cond_t ckpt_idle_cv;   /* a pass ended */
+    int ckpt_busy;             /* asked to run, or running (under lock) */
+    int ckpt_done;             /* frames the last pass left copied (under lock) */
+    atomic_int ckpt_failed;    /* an error was reported: said once */
 };
 
 static int do_insert(queue_db *q, op *o)
@@ -393,18 +441,145 @@ static op *take_batch(queue_writer *w)
         w->last = NULL;
     if (o)
         o->next = NULL;
+    for (op *t = first; t; t = t->next) {
+        w->npending--;
+        w->nasync -= t->stored != NULL;
+    }
+    if (w->pending)
+        w->first_at_us = 0;   /* what is left waited long enough */
     return first;
+}
+
+/* Waits (under w->lock) while a batch of listener inserts is still filling:
+ * fewer than BATCH_TARGET pending and the oldest younger than LINGER_US. */
+static void linger(queue_writer *w)
+{
+    int64_t until = w->first_at_us + LINGER_US;
+    while (!w->stopping && w->nasync > 0 && w->npending < BATCH_TARGET && mono_us() < until) {
+        struct timespec ts = {(time_t)(until / 1000000), (long)(until % 1000000) * 1000L};
+        pthread_cond_timedwait(&w->work_cv, &w->lock, &ts);
+    }
+}
+
+/* --- checkpoints ------------------------------------------------------------------------------- */
+
+/* SQLite calls it on the writer's thread after each commit. */
+static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    queue_writer *w = arg;
+    w->wal_frames = frames;
+    return SQLITE_OK;
+}
+
+/* A PASSIVE checkpoint on q; the frames copied so far, or 0 after an error
+ * (reported once: the next pass tries again). */
+static int checkpoint_pass(queue_writer *w, queue_db *q)
+{
+    int logged = 0, copied = 0;
+    int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied);
+    if (rc == SQLITE_OK)
+        return copied;
+    if (rc != SQLITE_BUSY && !atomic_exchange(&w->ckpt_failed, 1))
+        fprintf(stderr, "srcfn serve: cannot checkpoint the store: %s\n", sqlite3_errmsg(q->db));
+    return 0;
+}
+
+static void *checkpointer_main(void *arg)
+{
+    queue_writer *w = arg;
+    (void)pthread_setname_np(pthread_self(), "srcfn-ckpt");   /* for ps and top; unnamed is harmless */
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (!w->ckpt_busy && !w->stopping)
+            pthread_cond_wait(&w->ckpt_cv, &w->lock);
+        if (w->stopping)
+            break;
+        pthread_mutex_unlock(&w->lock);
+        int copied = checkpoint_pass(w, w->ckpt_q);
+        pthread_mutex_lock(&w->lock);
+        w->ckpt_busy = 0;
+        w->ckpt_done = copied;
+        pthread_cond_broadcast(&w->ckpt_idle_cv);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+/* After a commit, on the writer's thread: a long log goes to the
+ * checkpointer; a short tail left after its pass the writer copies itself,
+ * so that the log starts over; past CKPT_FORCE_FRAMES it waits for the pass
+ * and copies whatever is left. */
+static void after_commit(queue_writer *w)
+{
+    if (w->wal_frames < CKPT_KICK_FRAMES)
+        return;
+    int force = w->wal_frames >= CKPT_FORCE_FRAMES;
+    pthread_mutex_lock(&w->lock);
+    while (force && w->ckpt_busy && !w->stopping)
+        pthread_cond_wait(&w->ckpt_idle_cv, &w->lock);
+    int busy = w->ckpt_busy, done = w->ckpt_done;
+    int tail = !busy && (force || w->wal_frames - done <= CKPT_TAIL_FRAMES);
+    if (!busy && !tail) {
+        w->ckpt_busy = 1;
+        pthread_cond_signal(&w->ckpt_cv);
+    }
+    pthread_mutex_unlock(&w->lock);
+    if (!tail)
+        return;
+    checkpoint_pass(w, w->q);
+    pthread_mutex_lock(&w->lock);
+    w->ckpt_done = 0;   /* the log starts over at the next transaction */
+    pthread_mutex_unlock(&w->lock);
+}
+
+/* --- the writer thread (continued) ------------------------------------------------------------------------ */
+
+/* Calls the callbacks of a batch's asynchronous inserts (not under w->lock:
+ * they may take other locks) and frees them. */
+static void report_stored(op *async)
+{
+    for (op *o = async, *next; o; o = next) {
+        next = o->next;
+        o->stored(o->stored_ctx, o->stored_tag, (queued_request *)o->req, o->rc == 0 ? o->result : -1,
+                  o->rc == 0 ? NULL : o->err ? o->err : "cannot write to the store");
+        free(o->err);
+        free(o);
+    }
+}
+
+/* Wakes the waiting callers of a batch (under w->lock: a caller's op lives on
+ * its stack, so it is not touched after its finished flag is set) and
+ * returns its asynchronous ops, still linked. */
+static op *finish_batch(op *batch)
+{
+    op *async = NULL, **tail = &async;
+    for (op *o = batch, *next; o; o = next) {
+        next = o->next;
+        if (o->stored) {
+            o->next = NULL;
+            *tail = o;
+            tail = &o->next;
+            continue;
+        }
+        o->finished = 1;
+        pthread_cond_signal(&o->cv);
+    }
+    return async;
 }
 
 static void *writer_main(void *arg)
 {
     queue_writer *w = arg;
+    (void)pthread_setname_np(pthread_self(), "srcfn-writer");   /* for ps and top; unnamed is harmless */
     pthread_mutex_lock(&w->lock);
     for (;;) {
         while (!w->pending && !w->stopping)
             pthread_cond_wait(&w->work_cv, &w->lock);
         if (!w->pending)
             break;
+        linger(w);
         op *batch = take_batch(w);
         pthread_mutex_unlock(&w->lock);
         char *err = NULL;
@@ -416,14 +591,32 @@ static void *writer_main(void *arg)
         }
         free(err);
         pthread_mutex_lock(&w->lock);
-        for (op *o = batch, *next; o; o = next) {
-            next = o->next;
-            o->finished = 1;
-            pthread_cond_signal(&o->cv);
-        }
+        op *async = finish_batch(batch);
+        pthread_mutex_unlock(&w->lock);
+        report_stored(async);
+        after_commit(w);
+        pthread_mutex_lock(&w->lock);
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
+}
+
+/* Puts an op at the end of the pending list and wakes the writer (under w->lock). */
+static void enqueue(queue_writer *w, op *o)
+{
+    if (w->last) {
+        w->last->next = o;
+    } else {
+        w->pending = o;
+        w->first_at_us = mono_us();
+    }
+    w->last = o;
+    w->npending++;
+    w->nasync += o->stored != NULL;
+    /* Wakes the writer for the first op, a full batch, or a worker's op
+     * (committed at once unless listener inserts are lingering). */
+    if (w->npending == 1 || w->npending == BATCH_TARGET || !o->stored)
+        pthread_cond_signal(&w->work_cv);
 }
 
 /* Hands an op to the writer and waits until it is committed or failed. */
@@ -432,12 +625,7 @@ static int submit(queue_writer *w, op *o, char **err)
     if (pthread_cond_init(&o->cv, NULL) != 0)
         abort();
     pthread_mutex_lock(&w->lock);
-    if (w->last)
-        w->last->next = o;
-    else
-        w->pending = o;
-    w->last = o;
-    pthread_cond_signal(&w->work_cv);
+    enqueue(w, o);
     while (!o->finished)
         pthread_cond_wait(&o->cv, &w->lock);
     pthread_mutex_unlock(&w->lock);
@@ -449,22 +637,48 @@ static int submit(queue_writer *w, op *o, char **err)
     return o->rc;
 }
 
+static void writer_free(queue_writer *w)
+{
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->work_cv);
+    pthread_cond_destroy(&w->ckpt_cv);
+    pthread_cond_destroy(&w->ckpt_idle_cv);
+    queue_close(w->q);
+    queue_close(w->ckpt_q);
+    free(w);
+}
+
 queue_writer *queue_writer_start(const char *root, char **err)
 {
     queue_writer *w = calloc(1, sizeof *w);
     if (!w)
         abort();
+    pthread_condattr_t attr;
+    if (pthread_mutex_init(&w->lock, NULL) != 0 || pthread_condattr_init(&attr) != 0 ||
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 || pthread_cond_init(&w->work_cv, &attr) != 0 ||
+        pthread_cond_init(&w->ckpt_cv, NULL) != 0 || pthread_cond_init(&w->ckpt_idle_cv, NULL) != 0)
+        abort();
+    pthread_condattr_destroy(&attr);
     w->q = queue_open(root, err);
-    if (!w->q) {
-        free(w);
+    w->ckpt_q = w->q ? queue_open(root, err) : NULL;
+    if (!w->ckpt_q) {
+        writer_free(w);
         return NULL;
     }
-    if (pthread_mutex_init(&w->lock, NULL) != 0 || pthread_cond_init(&w->work_cv, NULL) != 0)
-        abort();
+    sqlite3_wal_hook(w->q->db, on_wal_commit, w);
+    if (pthread_create(&w->ckpt_thread, NULL, checkpointer_main, w) != 0) {
+        *err = xstrdup("cannot start the store's checkpointer thread");
+        writer_free(w);
+        return NULL;
+    }
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         *err = xstrdup("cannot start the store's writer thread");
-        queue_close(w->q);
-        free(w);
+        pthread_mutex_lock(&w->lock);
+        w->stopping = 1;
+        pthread_cond_signal(&w->ckpt_cv);
+        pthread_mutex_unlock(&w->lock);
+        pthread_join(w->ckpt_thread, NULL);
+        writer_free(w);
         return NULL;
     }
     return w;
@@ -477,18 +691,34 @@ void queue_writer_stop(queue_writer *w)
     pthread_mutex_lock(&w->lock);
     w->stopping = 1;
     pthread_cond_signal(&w->work_cv);
+    pthread_cond_signal(&w->ckpt_cv);
+    pthread_cond_broadcast(&w->ckpt_idle_cv);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
-    pthread_mutex_destroy(&w->lock);
-    pthread_cond_destroy(&w->work_cv);
-    queue_close(w->q);
-    free(w);
+    pthread_join(w->ckpt_thread, NULL);
+    writer_free(w);
 }
 
 int64_t queue_insert(queue_writer *w, const queued_request *r, char **err)
 {
     op o = {.kind = OP_INSERT, .req = r, .rc = -1};
     return submit(w, &o, err) == 0 ? o.result : -1;
+}
+
+void queue_insert_async(queue_writer *w, queued_request *r, queue_stored stored, void *ctx, void *tag)
+{
+    op *o = calloc(1, sizeof *o);
+    if (!o)
+        abort();
+    o->kind = OP_INSERT;
+    o->req = r;
+    o->rc = -1;
+    o->stored = stored;
+    o->stored_ctx = ctx;
+    o->stored_tag = tag;
+    pthread_mutex_lock(&w->lock);
+    enqueue(w, o);
+    pthread_mutex_unlock(&w->lock);
 }
 
 int queue_start_run(queue_writer *w, int64_t id, int *attempt, char **err)

@@ -87,6 +87,14 @@ void queue_writer_stop(queue_writer *w);
 /* Inserts a request as 'queued'; returns its id once committed, or -1 with *err. */
 int64_t queue_insert(queue_writer *w, const queued_request *r, char **err);
 
+/* The same without waiting: stored(ctx, tag, r, id, NULL) is called on the
+ * writer's thread once the insert is committed, or stored(ctx, tag, r, -1, why)
+ * when it failed; r is the callback's from then on. Nothing that the writer
+ * needs may be held while calling it. queue_writer_stop reports every insert
+ * handed over before it. */
+typedef void (*queue_stored)(void *ctx, void *tag, queued_request *r, int64_t id, const char *err);
+void queue_insert_async(queue_writer *w, queued_request *r, queue_stored stored, void *ctx, void *tag);
+
 /* Marks a request 'running' and counts the attempt; *attempt gets its number
  * (1 for the first run). 1 done, 0 the request is not pending any more
  * (nothing changed), -1 error. */

@@ -38,9 +38,10 @@
 #include "workspace/store.h"
 
 #define POLL_MS 300
-/* Listener threads: each waits for the writer's commit before it answers, so
- * more of them than cores let one commit carry many requests. */
-#define SERVE_LISTENER_THREADS 8
+/* Listener threads: one per core. None waits for the store: a request
+ * waiting for its commit is set aside (server_defer), so one commit carries
+ * every request that arrived meanwhile however few threads there are. */
+#define SERVE_LISTENER_THREADS_MAX 8
 #define HOOK_PREFIX "/hooks/"
 
 typedef struct serve {
@@ -102,8 +103,15 @@ static char *function_url(const char *query)
     return url;
 }
 
-/* Stores the request; on success hands it to the workers and returns its id. */
-static int64_t accept_request(serve *sv, const instance_row *inst, const server_request *req)
+static json_t *accepted_reply(int *status, int64_t id)
+{
+    *status = 200;
+    return json_pack("{s:b, s:I}", "ok", 1, "id", (json_int_t)id);
+}
+
+/* The request as the queue stores it; its body is taken over from the
+ * listener (not copied). */
+static queued_request *stored_form(const instance_row *inst, const server_request *req)
 {
     queued_request *r = calloc(1, sizeof *r);
     if (!r)
@@ -113,23 +121,52 @@ static int64_t accept_request(serve *sv, const instance_row *inst, const server_
     r->method = xstrdup(req->method);
     r->url = function_url(req->query);
     r->headers = json_incref(req->headers);
-    r->body = malloc(req->body_len + 1);
-    if (!r->body)
-        abort();
-    memcpy(r->body, req->body, req->body_len + 1);
     r->body_len = req->body_len;
-    char *err = NULL;
-    int64_t id = queue_insert(sv->writer, r, &err);
+    r->body = server_take_body(req);
+    return r;
+}
+
+/* What follows the writer's commit of r (or its failure): the workers get
+ * it, and the sender its answer; *status and the returned reply. */
+static json_t *after_store(serve *sv, queued_request *r, int64_t id, const char *err, int *status)
+{
     if (id < 0) {
-        fprintf(stderr, "srcfn serve: %s: cannot store a request: %s\n", inst->name, err ? err : "?");
-        free(err);
+        fprintf(stderr, "srcfn serve: %s: cannot store a request: %s\n", r->instance, err ? err : "?");
         queued_request_free(r);
         free(r);
-        return -1;
+        return refusal(status, 503, "the request could not be stored; try again");
     }
     r->id = id;
-    workers_submit(sv->workers, id, inst->name, 0, r);
-    return id;
+    workers_submit(sv->workers, id, r->instance, 0, r);
+    return accepted_reply(status, id);
+}
+
+/* On the writer's thread, once an accepted request is committed: it is
+ * durable, so its sender may hear 200. */
+static void on_stored(void *ctx, void *tag, queued_request *r, int64_t id, const char *err)
+{
+    int status = 0;
+    json_t *reply = after_store(ctx, r, id, err, &status);
+    server_resume(tag, status, reply);
+}
+
+/* Stores the request, then answers: later, once the writer committed it
+ * (the listener's thread moves on meanwhile), or, when the listener is
+ * stopping, now, waiting for the commit. */
+static json_t *accept_request(serve *sv, const instance_row *inst, const server_request *req, int *status)
+{
+    server_deferred *d = server_defer(req);
+    queued_request *r = stored_form(inst, req);
+    if (d) {
+        queue_insert_async(sv->writer, r, on_stored, sv, d);
+        *status = SERVER_DEFERRED;
+        return NULL;
+    }
+    char *err = NULL;
+    int64_t id = queue_insert(sv->writer, r, &err);
+    json_t *reply = after_store(sv, r, id, err, status);
+    free(err);
+    return reply;
 }
 
 static json_t *on_webhook(void *ctx, const server_request *req, int *status)
@@ -149,13 +186,7 @@ static json_t *on_webhook(void *ctx, const server_request *req, int *status)
     } else if (inst->version <= 0) {
         reply = refusal(status, 503, "this source has no deployed version yet");
     } else {
-        int64_t id = accept_request(sv, inst, req);
-        if (id < 0) {
-            reply = refusal(status, 503, "the request could not be stored; try again");
-        } else {
-            *status = 200;
-            reply = json_pack("{s:b, s:I}", "ok", 1, "id", (json_int_t)id);
-        }
+        reply = accept_request(sv, inst, req, status);
     }
     registry_put(snap);
     return reply;
@@ -258,6 +289,12 @@ static int block_signals(sigset_t *signals)
     return 0;
 }
 
+static int listener_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores < 1 ? 1 : cores > SERVE_LISTENER_THREADS_MAX ? SERVE_LISTENER_THREADS_MAX : (int)cores;
+}
+
 static int start_all(serve *sv, const serve_options *opt, delivery **d, server **srv)
 {
     char *err = NULL;
@@ -273,7 +310,7 @@ static int start_all(serve *sv, const serve_options *opt, delivery **d, server *
         sv->workers = workers_start(sv->root, sv->reg, *d, sv->writer, &wopt, &err);
     }
     if (sv->workers) {
-        server_options so = {opt->bind, opt->port, opt->threads > 0 ? opt->threads : SERVE_LISTENER_THREADS,
+        server_options so = {opt->bind, opt->port, opt->threads > 0 ? opt->threads : listener_threads(),
                              MGMT_PREFIX};
         *srv = server_start(&so, on_webhook, sv, &err);
     }

@@ -18,7 +18,11 @@
  *         goes on DISCARD_MAX past the limit is cut off. Deadline
  *         SERVER_BODY_TIMEOUT_S.
  *   DONE  the body is complete: UTF-8 and JSON are checked (400) and the
- *         handler answers.
+ *         handler answers, or defers: the connection is suspended (MHD
+ *         stops polling it, no thread waits) until server_resume hands over
+ *         the answer and resumes it; MHD then calls the access handler
+ *         again, which sends it. So a few threads serve every connection
+ *         while the store commits requests in batches.
  *
  * Under opt->api_prefix (the management API) only the size limit and the
  * deadlines apply: method, Content-Type and body are the handler's to judge,
@@ -36,7 +40,13 @@
  *     closes the socket, so a reused descriptor is never shut down;
  *   - the body buffer never exceeds SERVER_MAX_BODY + 1 bytes;
  *   - a response queued in the first call (405, 413, 415) is an early one:
- *     MHD skips the body and closes the connection after answering.
+ *     MHD skips the body and closes the connection after answering;
+ *   - s->deferred counts suspended connections not yet resumed; a conn stays
+ *     allocated while suspended (MHD neither polls nor closes it), and
+ *     server_resume touches it only before MHD_resume_connection. Once
+ *     s->closing is set nothing more is deferred, and server_stop waits for
+ *     s->deferred to reach 0 before stopping MHD (which refuses to stop with
+ *     suspended connections).
  */
 #include "webhook/server.h"
 
@@ -65,9 +75,13 @@
 
 enum { PHASE_HEAD, PHASE_BODY, PHASE_DONE };
 
-typedef struct conn {
-    struct conn *prev, *next;  /* in server.conns */
+/* A deferred request is named by its connection. */
+typedef struct server_deferred conn;
+
+struct server_deferred {
+    conn *prev, *next;         /* in server.conns */
     struct server *s;
+    struct MHD_Connection *mc;
     int fd;
     int phase;
     int64_t deadline_ms;       /* 0: none */
@@ -78,7 +92,11 @@ typedef struct conn {
     char *query;               /* raw query of the current request */
     char *body;
     size_t len, cap;
-} conn;
+    int deferred;              /* suspended, or resumed and not yet answered */
+    int reply_status;          /* set by server_resume, under s->lock */
+    json_t *reply;
+    int has_reply;
+};
 
 struct server {
     struct MHD_Daemon *mhd;
@@ -88,6 +106,9 @@ struct server {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     conn *conns;
+    int deferred;              /* connections suspended by server_defer, not yet resumed */
+    int closing;               /* server_stop began: no more deferring */
+    pthread_cond_t drained;    /* deferred reached 0 */
     int stopping;
     pthread_t watchdog;
     int port;
@@ -244,8 +265,12 @@ static void conn_reset(conn *c)
 {
     free(c->query);
     free(c->body);
+    json_decref(c->reply);
     c->query = NULL;
     c->body = NULL;
+    c->reply = NULL;
+    c->has_reply = 0;
+    c->deferred = 0;
     c->len = c->cap = 0;
     c->refused = 0;
     c->too_big = 0;
@@ -432,11 +457,72 @@ static enum MHD_Result answer(server *s, conn *c, struct MHD_Connection *mc, con
     if (!headers)
         return MHD_NO;
     MHD_get_connection_values(mc, MHD_HEADER_KIND, add_header, headers);
-    server_request req = {method, url, c->query ? c->query : "", headers, c->body, c->len};
+    server_request req = {method, url, c->query ? c->query : "", headers, c->body, c->len, c};
     int status = MHD_HTTP_OK;
+    c->mc = mc;
     json_t *reply = s->handler(s->ctx, &req, &status);
     json_decref(headers);
+    if (status == SERVER_DEFERRED && !reply)
+        return MHD_YES;   /* suspended: answered when resumed */
     return send_json(mc, status, reply, 0);
+}
+
+/* Called again once server_resume resumed the connection: sends its answer. */
+static enum MHD_Result answer_deferred(conn *c, struct MHD_Connection *mc)
+{
+    pthread_mutex_lock(&c->s->lock);
+    int ready = c->has_reply;
+    json_t *reply = c->reply;
+    int status = c->reply_status;
+    if (ready) {
+        c->reply = NULL;
+        c->has_reply = 0;
+        c->deferred = 0;
+    }
+    pthread_mutex_unlock(&c->s->lock);
+    return ready ? send_json(mc, status, reply, 0) : MHD_YES;
+}
+
+server_deferred *server_defer(const server_request *req)
+{
+    conn *c = req->conn_;
+    server *s = c->s;
+    pthread_mutex_lock(&s->lock);
+    int ok = !s->closing;
+    if (ok) {
+        s->deferred++;
+        c->deferred = 1;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (!ok)
+        return NULL;
+    MHD_suspend_connection(c->mc);
+    return c;
+}
+
+void server_resume(server_deferred *c, int status, json_t *reply)
+{
+    server *s = c->s;
+    pthread_mutex_lock(&s->lock);
+    c->reply = reply;
+    c->reply_status = status;
+    c->has_reply = 1;
+    pthread_mutex_unlock(&s->lock);
+    /* From here MHD may answer and free c: only s is touched after. */
+    MHD_resume_connection(c->mc);
+    pthread_mutex_lock(&s->lock);
+    if (--s->deferred == 0)
+        pthread_cond_broadcast(&s->drained);
+    pthread_mutex_unlock(&s->lock);
+}
+
+char *server_take_body(const server_request *req)
+{
+    conn *c = req->conn_;
+    char *body = c->body;
+    c->body = NULL;
+    c->len = c->cap = 0;
+    return body;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
@@ -452,6 +538,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         return check_head(c, mc, url, method);
     if (*upload_size > 0)
         return take_body(c, upload_data, upload_size);
+    if (c->phase == PHASE_DONE && c->deferred)
+        return answer_deferred(c, mc);
     if (c->refused || c->phase == PHASE_DONE)
         return MHD_YES;
     if (c->too_big) {
@@ -518,6 +606,7 @@ static void server_free(server *s)
     free(s->api_prefix);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->wake);
+    pthread_cond_destroy(&s->drained);
     free(s);
 }
 
@@ -543,7 +632,7 @@ static int parse_bind(const char *host, int port, bind_addr *a, int *ipv6)
 
 static struct MHD_Daemon *start_mhd(server *s, const server_options *opt, const bind_addr *addr, int ipv6)
 {
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
     unsigned threads = opt->threads > 0 ? (unsigned)opt->threads : DEFAULT_THREADS;
@@ -582,7 +671,8 @@ server *server_start(const server_options *opt, server_handler handler, void *ct
     s->api_prefix = opt->api_prefix ? xstrdup(opt->api_prefix) : NULL;
     pthread_condattr_t attr;
     if (pthread_mutex_init(&s->lock, NULL) != 0 || pthread_condattr_init(&attr) != 0 ||
-        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 || pthread_cond_init(&s->wake, &attr) != 0)
+        pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 || pthread_cond_init(&s->wake, &attr) != 0 ||
+        pthread_cond_init(&s->drained, NULL) != 0)
         abort();
     pthread_condattr_destroy(&attr);
     raise_fd_limit();
@@ -614,6 +704,11 @@ void server_stop(server *s)
 {
     if (!s)
         return;
+    pthread_mutex_lock(&s->lock);
+    s->closing = 1;
+    while (s->deferred > 0)
+        pthread_cond_wait(&s->drained, &s->lock);
+    pthread_mutex_unlock(&s->lock);
     MHD_stop_daemon(s->mhd);
     pthread_mutex_lock(&s->lock);
     s->stopping = 1;

@@ -33,6 +33,7 @@
 #define SERVER_IDLE_TIMEOUT_S 10
 
 typedef struct server server;
+typedef struct server_deferred server_deferred;
 
 typedef struct server_request {
     const char *method;
@@ -41,11 +42,33 @@ typedef struct server_request {
     json_t *headers;       /* object: name -> string, or array of strings when repeated */
     const char *body;      /* NUL-terminated; body_len bytes */
     size_t body_len;
+    server_deferred *conn_; /* the server's own: for server_defer */
 } server_request;
 
 /* Answers a request: sets *status and returns the JSON body to send (owned by
- * the server afterwards). Called on the server's threads, concurrently. */
+ * the server afterwards). Called on the server's threads, concurrently.
+ * A handler that answers later instead calls server_defer and returns NULL
+ * with *status SERVER_DEFERRED. */
 typedef json_t *(*server_handler)(void *ctx, const server_request *req, int *status);
+
+#define SERVER_DEFERRED 0
+
+/*
+ * For a handler, on the thread it was called on: the request is answered
+ * later, by server_resume, from any thread; meanwhile the connection is set
+ * aside (no thread waits for it). NULL when the server is stopping: the
+ * handler must answer now. The request's fields stay valid only until the
+ * handler returns; take ownership of req->body with server_take_body.
+ */
+server_deferred *server_defer(const server_request *req);
+
+/* Answers a deferred request with status and reply (owned by the server
+ * afterwards). Exactly once per server_defer; server_stop waits for it. */
+void server_resume(server_deferred *d, int status, json_t *reply);
+
+/* Hands the body buffer (NUL-terminated, req->body_len bytes) to the caller,
+ * who frees it; req->body must not be used after. Saves a copy of it. */
+char *server_take_body(const server_request *req);
 
 typedef struct server_options {
     const char *bind;      /* NULL: 127.0.0.1 */
@@ -65,7 +88,8 @@ int server_body_type(const char *content_type);
 server *server_start(const server_options *opt, server_handler handler, void *ctx, char **err);
 int server_port(const server *s);
 
-/* Stops accepting, waits for requests in flight, frees. */
+/* Stops accepting, waits for requests in flight (deferred ones included:
+ * whatever server_resume depends on must still run), frees. */
 void server_stop(server *s);
 
 #endif

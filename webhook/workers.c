@@ -16,12 +16,14 @@
  *   - once stopping is set no job is taken and submitted jobs are freed.
  * A worker's engines and store connection (for reading) are its own and
  * touched by no other thread; writes go through the queue's writer.
- * Workers run at nice WORKERS_NICE: under load the listener (and the writer
- * it waits on) answer webhooks first, and runs take the CPU that is left.
+ * Workers run under SCHED_IDLE (nice WORKERS_NICE where that is refused):
+ * under load the listener and the writer answer webhooks first, the durable
+ * queue absorbs the burst, and runs take the CPU that is left.
  */
 #include "webhook/workers.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,7 @@
 #include "workspace/store.h"
 
 #define PRELOAD_MAX (64u * 1024 * 1024)
-#define WORKERS_NICE 10
+#define WORKERS_NICE 19
 
 typedef struct lane lane;
 
@@ -629,12 +631,21 @@ static job *run_job(worker *k, job *j)
     return next;
 }
 
+/* Runs are background work: the listener answering webhooks goes first. */
+static void lower_priority(void)
+{
+    struct sched_param idle = {0};
+    if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle) == 0)
+        return;
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKERS_NICE) != 0)
+        fprintf(stderr, "srcfn serve: cannot lower a worker's priority (ignored)\n");
+}
+
 static void *worker_main(void *arg)
 {
     worker *k = arg;
-    /* Runs are background work: the listener answering webhooks goes first. */
-    if (setpriority(PRIO_PROCESS, (id_t)gettid(), WORKERS_NICE) != 0)
-        fprintf(stderr, "srcfn serve: cannot lower a worker's priority (ignored)\n");
+    (void)pthread_setname_np(pthread_self(), "srcfn-worker");   /* for ps and top; unnamed is harmless */
+    lower_priority();
     job *j = take(k->pool);
     while (j) {
         int64_t t0 = mono_ms();

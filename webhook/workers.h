@@ -11,9 +11,9 @@
  * Scheduling: one FIFO lane per instance, served round-robin, so a busy
  * instance does not starve the others; an instance whose runs are slow
  * (WORKERS_SLOW_MS on average) holds at most count-1 workers at once, so a
- * slow function never takes the whole pool. Workers run at a lower priority
- * (nice 10) than the listener: under load, webhooks are answered first and
- * runs use the CPU that is left.
+ * slow function never takes the whole pool. Workers run at the lowest
+ * priority (SCHED_IDLE): under load, webhooks are answered first and runs use
+ * the CPU that is left.
  *
  * A run ends in one transaction: success marks the request done and queues
  * its events and objects for delivery (then wakes delivery); a Retry error

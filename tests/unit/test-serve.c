@@ -3,8 +3,10 @@
  * jsonsort (sorted keys, numbers as sent, strings equal in meaning, the JSON
  * grammar and yajl's quirks), the listener's reading of Content-Type, the
  * error log's limits (100 per instance, 30 days), and the queue's writer
- * (inserts, attempts, outcomes, recovery of interrupted runs).
+ * (inserts, attempts, outcomes, recovery of interrupted runs, inserts that
+ * nobody waits for, a log that starts over instead of growing).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -187,6 +189,120 @@ static void test_queue(const char *root)
     free(err);
 }
 
+/* What the asynchronous inserts reported. */
+typedef struct stored_log {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    int n, failed;
+    int64_t ids[16384];
+} stored_log;
+
+static void on_stored(void *ctx, void *tag, queued_request *r, int64_t id, const char *err)
+{
+    stored_log *log = ctx;
+    (void)err;
+    pthread_mutex_lock(&log->lock);
+    if (id > 0 && tag == r && log->n < 16384)
+        log->ids[log->n++] = id;
+    else
+        log->failed++;
+    pthread_cond_signal(&log->cv);
+    pthread_mutex_unlock(&log->lock);
+    queued_request_free(r);
+    free(r);
+}
+
+static queued_request *body_request(size_t size, int n)
+{
+    queued_request *r = calloc(1, sizeof *r);
+    r->instance = strdup("i1");
+    r->method = strdup("POST");
+    r->url = strdup("https://fn.segmentapis.com/");
+    r->headers = json_object();
+    r->body = malloc(size + 1);
+    memset(r->body, 'x', size);
+    snprintf(r->body, size, "{\"n\":%d,\"pad\":\"", n);
+    memcpy(r->body + size - 2, "\"}", 3);
+    r->body_len = size;
+    return r;
+}
+
+/* Hands count requests of size bytes to the writer, waits for their reports. */
+static void insert_async(queue_writer *w, stored_log *log, int count, size_t size)
+{
+    int target = log->n + log->failed + count;
+    for (int i = 0; i < count; i++) {
+        queued_request *r = body_request(size, i);
+        queue_insert_async(w, r, on_stored, log, r);
+    }
+    pthread_mutex_lock(&log->lock);
+    while (log->n + log->failed < target)
+        pthread_cond_wait(&log->cv, &log->lock);
+    pthread_mutex_unlock(&log->lock);
+}
+
+static int distinct_stored(queue_db *q, const stored_log *log)
+{
+    char *err = NULL;
+    for (int i = 0; i < log->n; i++) {
+        queued_request got;
+        int found = queue_load(q, log->ids[i], &got, &err);
+        queued_request_free(&got);
+        if (found != 1 || (i > 0 && log->ids[i] == log->ids[i - 1]))
+            return 0;
+    }
+    return 1;
+}
+
+static long file_size(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    fclose(f);
+    return n;
+}
+
+static void test_async_inserts(const char *root)
+{
+    char *err = NULL;
+    stored_log log = {.n = 0};
+    pthread_mutex_init(&log.lock, NULL);
+    pthread_cond_init(&log.cv, NULL);
+    queue_writer *w = queue_writer_start(root, &err);
+    queue_db *q = queue_open(root, &err);
+    CHECK("queue: the writer starts again", w && q);
+    if (!w || !q)
+        return;
+    insert_async(w, &log, 300, 8 * 1024);
+    CHECK("queue: asynchronous inserts each report their own id, once committed",
+          log.n == 300 && log.failed == 0 && distinct_stored(q, &log));
+    /* A burst of 64 MiB of 8 KiB bodies, 32 at a time (as from 32
+     * connections): the log is copied into the database as it goes and then
+     * starts over, so it never holds the whole burst (16 MiB at most, and
+     * one batch). */
+    for (int i = 0; i < 256; i++)
+        insert_async(w, &log, 32, 8 * 1024);
+    char wal[512];
+    snprintf(wal, sizeof wal, "%s/.srcfn/state.db-wal", root);
+    long size = file_size(wal);
+    CHECK("queue: the burst is stored", log.n == 300 + 256 * 32 && log.failed == 0);
+    CHECK("queue: the log starts over instead of growing by every byte stored", size > 0 && size < 20L * 1024 * 1024);
+    if (size >= 20L * 1024 * 1024)
+        printf("  log: %ld bytes\n", size);
+    for (int i = 0; i < 50; i++) {
+        queued_request *r = body_request(100, i);
+        queue_insert_async(w, r, on_stored, &log, r);
+    }
+    queue_writer_stop(w);
+    CHECK("queue: stopping the writer reports every insert handed over before", log.n == 300 + 256 * 32 + 50);
+    queue_close(q);
+    pthread_mutex_destroy(&log.lock);
+    pthread_cond_destroy(&log.cv);
+    free(err);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/srcfn-test-serve-XXXXXX";
@@ -202,6 +318,7 @@ int main(void)
         store_close(db);
     }
     test_queue(dir);
+    test_async_inserts(dir);
     free(err);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
