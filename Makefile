@@ -18,7 +18,8 @@ LIBS    := $(PKG_LIBS) -lm -pthread
 REL_FLAGS  := -O2
 ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
-SRC := $(wildcard engine/*.c workspace/*.c webhook/*.c tui/*.c cli/*.c)
+# engine/duk-unit.c is Duktape's translation unit, built with Duktape's flags below.
+SRC := $(filter-out engine/duk-unit.c,$(wildcard engine/*.c workspace/*.c webhook/*.c tui/*.c cli/*.c))
 HDR := $(wildcard engine/*.h workspace/*.h webhook/*.h tui/*.h cli/*.h)
 
 # JavaScript that is embedded into the binary (see engine/embed.c).
@@ -39,12 +40,14 @@ build/duk/duk_config.h: $(DUK_SRC)/duk_config.h engine/duk_overrides.h
 	sed 's|/\* __OVERRIDE_DEFINES__ \*/|#include "duk_overrides.h"|' $< > $@
 	grep -q '#include "duk_overrides.h"' $@
 
-build/rel/duktape.o: build/duk/duk_config.h
+# The amalgamation and the helpers that need its internals (engine/duk-pack.h).
+DUK_UNIT := engine/duk-unit.c engine/duk-pack.h build/duk/duk_config.h
+build/rel/duktape.o: $(DUK_UNIT)
 	@mkdir -p $(@D)
-	$(CC) -std=c99 -O2 -g -c build/duk/duktape.c -o $@
-build/asan/duktape.o: build/duk/duk_config.h
+	$(CC) -std=c99 -O2 -g -Ibuild/duk -I. -c engine/duk-unit.c -o $@
+build/asan/duktape.o: $(DUK_UNIT)
 	@mkdir -p $(@D)
-	$(CC) -std=c99 $(ASAN_FLAGS) -g -c build/duk/duktape.c -o $@
+	$(CC) -std=c99 $(ASAN_FLAGS) -g -Ibuild/duk -I. -c engine/duk-unit.c -o $@
 
 # --- JavaScript tooling from npm (versions pinned in package-lock.json) -------
 $(NPM_STAMP): package.json package-lock.json

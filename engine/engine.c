@@ -16,8 +16,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "engine/dukjson.h"
 #include "engine/embed.h"
 #include "engine/fetch.h"
 #include "engine/heap.h"
@@ -50,6 +52,10 @@ struct engine {
 
 typedef void (*native_register_fn)(duk_context *ctx);
 
+/* Where a request object keeps what the runtime reads of it (60-request.js):
+ * a hidden symbol, which user code can neither see nor reach. */
+#define REQUEST_KEY DUK_HIDDEN_SYMBOL("srcfn.request")
+
 static duk_ret_t native_now(duk_context *ctx)
 {
     duk_push_number(ctx, (double)heap_now_ns() / 1e6);
@@ -66,14 +72,27 @@ static duk_ret_t native_load_lodash(duk_context *ctx)
     return 0;
 }
 
+/* native.text(bytes): a body's bytes as a string (a string stays as it is). */
+static duk_ret_t native_text(duk_context *ctx)
+{
+    if (duk_is_buffer_data(ctx, 0))
+        duk_buffer_to_string(ctx, 0);
+    else
+        duk_to_string(ctx, 0);
+    return 1;
+}
+
 static void native_core_register(duk_context *ctx)
 {
     static const duk_function_list_entry funcs[] = {
         {"now", native_now, 0},
         {"loadLodash", native_load_lodash, 0},
+        {"text", native_text, 1},
         {NULL, NULL, 0},
     };
     duk_put_function_list(ctx, -1, funcs);
+    duk_push_string(ctx, REQUEST_KEY);
+    duk_put_prop_string(ctx, -2, "requestKey");
 }
 
 /* Every native module, in the order they register. */
@@ -188,6 +207,8 @@ static int engine_boot(engine *e, char **why)
     duk_pop(ctx);
     duk_push_heap_stash(ctx);
     duk_get_global_string(ctx, "__srcfn_driver");
+    duk_get_prop_string(ctx, -1, "requestPrototype");
+    duk_put_prop_string(ctx, -3, "requestPrototype");
     duk_put_prop_string(ctx, -2, "driver");
     duk_pop(ctx);
     duk_push_global_object(ctx);
@@ -376,18 +397,21 @@ int engine_load(engine *e, const char *source, size_t len, const char *filename,
 
 /* --- invoking ------------------------------------------------------------------------ */
 
-static void push_request(duk_context *ctx, const engine_request *req)
+static void push_bytes(duk_context *ctx, const char *bytes, size_t len)
 {
-    duk_push_object(ctx);
-    duk_push_string(ctx, req->method ? req->method : "POST");
-    duk_put_prop_string(ctx, -2, "method");
-    duk_push_string(ctx, req->url ? req->url : ENGINE_DEFAULT_URL);
-    duk_put_prop_string(ctx, -2, "url");
+    void *buf = duk_push_fixed_buffer(ctx, len);
+    if (len)
+        memcpy(buf, bytes, len);
+}
+
+/* The request's header pairs [[name, value], ...], in order. */
+static void push_header_pairs(duk_context *ctx, json_t *headers)
+{
     duk_push_array(ctx);
     duk_uarridx_t n = 0;
     const char *name;
     json_t *value;
-    json_object_foreach(req->headers, name, value) {
+    json_object_foreach(headers, name, value) {
         size_t count = json_is_array(value) ? json_array_size(value) : 1;
         for (size_t i = 0; i < count; i++) {
             json_t *v = json_is_array(value) ? json_array_get(value, i) : value;
@@ -399,18 +423,68 @@ static void push_request(duk_context *ctx, const engine_request *req)
             duk_put_prop_index(ctx, -2, n++);
         }
     }
+}
+
+/* Whether json() reads the body as a form: the Content-Type values, joined
+ * by ", " as Headers would, are application/x-www-form-urlencoded followed by
+ * spaces or tabs and then ';' or the end. */
+static int is_form(json_t *headers)
+{
+    static const char form[] = "application/x-www-form-urlencoded";
+    const char *name, *first = NULL;
+    json_t *value;
+    size_t count = 0;
+    json_object_foreach(headers, name, value) {
+        if (strcasecmp(name, "content-type") != 0)
+            continue;
+        size_t n = json_is_array(value) ? json_array_size(value) : 1;
+        json_t *v = json_is_array(value) ? json_array_get(value, 0) : value;
+        if (count == 0 && n > 0)
+            first = json_is_string(v) ? json_string_value(v) : "";
+        count += n;
+    }
+    if (!first)
+        return 0;
+    first += strspn(first, " \t");
+    if (strncasecmp(first, form, sizeof form - 1) != 0)
+        return 0;
+    first += sizeof form - 1;
+    first += strspn(first, " \t");
+    return *first == ';' || (*first == '\0' && count == 1);
+}
+
+/* The request object onRequest receives (see 60-request.js), made here in
+ * one go: its prototype, method, and the hidden record of the rest. The
+ * body goes in as bytes, so a big one costs a copy, not a string. */
+static void push_request(duk_context *ctx, const engine_request *req)
+{
+    duk_push_object(ctx);
+    duk_push_heap_stash(ctx);
+    duk_get_prop_string(ctx, -1, "requestPrototype");
+    duk_remove(ctx, -2);
+    duk_set_prototype(ctx, -2);
+    duk_push_string(ctx, req->method ? req->method : "POST");
+    duk_put_prop_string(ctx, -2, "method");
+
+    duk_push_object(ctx);
+    duk_push_string(ctx, req->url ? req->url : ENGINE_DEFAULT_URL);
+    duk_put_prop_string(ctx, -2, "url");
+    push_header_pairs(ctx, req->headers);
     duk_put_prop_string(ctx, -2, "headers");
     if (req->body_json) {
         push_json(ctx, req->body_json);
         duk_json_encode(ctx, -1);
     } else {
-        duk_push_lstring(ctx, req->body ? req->body : "", req->body ? req->body_len : 0);
+        push_bytes(ctx, req->body ? req->body : "", req->body ? req->body_len : 0);
     }
     duk_put_prop_string(ctx, -2, "body");
     if (req->json_text) {
-        duk_push_lstring(ctx, req->json_text, req->json_text_len);
+        push_bytes(ctx, req->json_text, req->json_text_len);
         duk_put_prop_string(ctx, -2, "jsonText");
     }
+    duk_push_boolean(ctx, is_form(req->headers));
+    duk_put_prop_string(ctx, -2, "form");
+    duk_put_prop_string(ctx, -2, REQUEST_KEY);
 }
 
 static void sleep_ms(long ms)
@@ -496,7 +570,9 @@ static json_t *result_of(engine *e, const stop_reason *stop, double started_ms)
     json_t *doc = NULL;
     if (driver_call(ctx, "finish", nargs) == 0) {
         json_error_t jerr;
-        doc = json_loads(duk_get_string(ctx, -1), 0, &jerr);
+        duk_size_t len = 0;
+        const char *text = duk_get_lstring(ctx, -1, &len);
+        doc = text ? dukjson_loads(text, len, &jerr) : NULL;
     }
     if (!doc) {
         doc = json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error",

@@ -40,21 +40,24 @@
  *     of memory in duk_push_*), so the parse runs under duk_safe_call, and
  *     native_parse_json frees the yajl handle and the scratch buffers before
  *     it returns or throws, on every path.
- *   - Value stack during the parse (above the text and the built-in Array):
- *     an open object holds [object] or, once a key is read, [object, key];
- *     an open array holds [Array, its first elements...] until it has
- *     ARRAY_BATCH of them or ends, then [array]. A finished value goes into
- *     its object, or its array (or the array's pending elements), at once.
- *     duk_require_stack runs on entering a container
- *     and every 16 pending elements, so there is always room for the next
- *     push; at most JSON_MAX_DEPTH * (ARRAY_BATCH + 1) values wait, well
- *     under Duktape's value stack limit.
+ *   - Value stack during the parse (above the text): an open object holds
+ *     its first keys and values [k1, v1, k2, ...] until it has OBJECT_BATCH
+ *     pairs or ends, then [object] or, once a key is read, [object, key]; an
+ *     open array holds its first elements until it has ARRAY_BATCH of them
+ *     or ends, then [array]. What waits becomes the container in one step
+ *     (engine/duk-pack.h: sized once, no lookups), the rest is defined one by
+ *     one. duk_require_stack runs on entering a container and every 16
+ *     waiting values, so there is always room for the next push; at most
+ *     JSON_MAX_DEPTH * (ARRAY_BATCH + 1) values wait, well under Duktape's
+ *     value stack limit.
  *   - The text is parsed in one yajl_parse call, so yajl hands the callbacks
  *     pointers into the text itself, except for strings with escapes (decoded
  *     here from the text, because yajl turns a lone high surrogate escape into
  *     '?') and a number that ends the text (copied before conversion anyway).
  */
 #include "engine/native.h"
+
+#include "engine/duk-pack.h"
 
 #include <float.h>
 #include <locale.h>
@@ -67,21 +70,20 @@
 #include <yajl/yajl_parse.h>
 
 #define JSON_MAX_DEPTH 1000
-/* An array's first elements wait on the value stack, after the built-in
- * Array constructor, and are made into the array by one call (which sizes it
- * once, where defining them one by one grows it many times); past this
- * many, that is done and the rest are defined by index. */
+/* An array's first elements, and an object's first keys and values, wait on
+ * the value stack and are made into the container in one step (which sizes
+ * it once, where defining them one by one grows it many times); past this
+ * many, that is done and the rest are defined one by one. */
 #define ARRAY_BATCH 256
-/* The built-in Array, kept on the parseJson function (user code may replace
- * the global). */
-#define ARRAY_CTOR_KEY DUK_HIDDEN_SYMBOL("Array")
+#define OBJECT_BATCH (ARRAY_BATCH / 2)
 
 enum { PJ_OK, PJ_TOO_DEEP, PJ_NO_MEMORY };
 
 /* What an open level holds on the value stack. */
 enum {
+    K_OBJECT_PENDING,  /* [key, value, ..., key?]: count pairs, none stored yet */
     K_OBJECT,          /* [object] or, after a key, [object, key] */
-    K_ARRAY_PENDING,   /* [Array, element...]: count elements, none stored yet */
+    K_ARRAY_PENDING,   /* [element...]: count elements, none stored yet */
     K_ARRAY            /* [array] */
 };
 
@@ -93,9 +95,8 @@ typedef struct scratch {
 typedef struct parser {
     duk_context *ctx;
     yajl_handle yh;
-    const unsigned char *text;   /* the whole text (held at value stack index 0) */
+    const unsigned char *text;   /* the whole text or bytes (held at value stack index 0) */
     size_t len;                  /* its length in bytes */
-    duk_idx_t array_ctor;        /* value stack index of the built-in Array */
     size_t parse_len;            /* what yajl is given: len, or up to a \v or \f */
     int finishing;               /* in yajl_complete_parse: yajl's offsets are not ours */
     size_t last_end;             /* offset just past the last token a callback took */
@@ -106,7 +107,7 @@ typedef struct parser {
     scratch unescaped, clean;
     /* Per level d (1-based), set on entering it (not zeroed up front): */
     unsigned char kind[JSON_MAX_DEPTH + 1];       /* K_* */
-    uint32_t count[JSON_MAX_DEPTH + 1];           /* elements so far, for arrays */
+    uint32_t count[JSON_MAX_DEPTH + 1];           /* what waits: elements or pairs */
 } parser;
 
 static locale_t c_locale;
@@ -393,24 +394,39 @@ static void define_index(duk_context *ctx, uint32_t index)
     duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
 }
 
-/* Turns [Array, element...] into the array. */
+/* Turns the waiting elements into the array. */
 static void make_array(parser *p)
+{
+    dukx_pack_array(p->ctx, p->count[p->depth]);
+    p->kind[p->depth] = K_ARRAY;
+}
+
+/* Turns the waiting pairs into the object; one by one when a key repeats or
+ * is an index, so that Duktape orders and merges them (a repeated key keeps
+ * its first position and its last value). */
+static void make_object(parser *p)
 {
     duk_context *ctx = p->ctx;
     uint32_t n = p->count[p->depth];
-    if (n == 1) {
-        /* Array(x) would be an empty array of length x when x is a number. */
-        duk_push_array(ctx);
-        duk_swap_top(ctx, -2);
-        define_index(ctx, 0);
-        duk_remove(ctx, -2);
-    } else if (n == 0) {
-        duk_pop(ctx);
-        duk_push_array(ctx);
-    } else {
-        duk_call(ctx, (duk_idx_t)n);
+    p->kind[p->depth] = K_OBJECT;
+    if (dukx_pack_object(ctx, n) == 0)
+        return;
+    duk_idx_t base = duk_get_top(ctx) - 2 * (duk_idx_t)n;
+    duk_push_object(ctx);
+    for (uint32_t i = 0; i < n; i++) {
+        duk_dup(ctx, base + 2 * (duk_idx_t)i);
+        duk_dup(ctx, base + 2 * (duk_idx_t)i + 1);
+        duk_def_prop(ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
     }
-    p->kind[p->depth] = K_ARRAY;
+    duk_replace(ctx, base);
+    duk_set_top(ctx, base + 1);
+}
+
+/* One more value waits at this level: makes room for the next ones. */
+static void count_waiting(parser *p, uint32_t values)
+{
+    if (values % 16 == 0)
+        duk_require_stack(p->ctx, 20);   /* room for the next 16 and a value in the making */
 }
 
 /* Stores the value on top of the stack into the open container. */
@@ -418,18 +434,25 @@ static void add_value(parser *p)
 {
     if (p->depth == 0)
         return;   /* the result: stays on the stack */
+    uint32_t *count = &p->count[p->depth];
     switch (p->kind[p->depth]) {
+    case K_OBJECT_PENDING:
+        if (++*count == OBJECT_BATCH)
+            make_object(p);
+        else
+            count_waiting(p, *count * 2);
+        break;
     case K_OBJECT:
         duk_def_prop(p->ctx, -3, DUK_DEFPROP_HAVE_VALUE | DUK_DEFPROP_SET_WEC);
         break;
     case K_ARRAY_PENDING:
-        if (++p->count[p->depth] == ARRAY_BATCH)
+        if (++*count == ARRAY_BATCH)
             make_array(p);
-        else if (p->count[p->depth] % 16 == 0)
-            duk_require_stack(p->ctx, 20);   /* room for the next 16 and a value in the making */
+        else
+            count_waiting(p, *count);
         break;
     default:
-        define_index(p->ctx, p->count[p->depth]++);
+        define_index(p->ctx, (*count)++);
         break;
     }
 }
@@ -442,12 +465,8 @@ static int open_container(parser *p, int is_array)
         return 0;
     }
     duk_require_stack(p->ctx, 20);
-    if (is_array)
-        duk_dup(p->ctx, p->array_ctor);
-    else
-        duk_push_object(p->ctx);
     p->depth++;
-    p->kind[p->depth] = is_array ? K_ARRAY_PENDING : K_OBJECT;
+    p->kind[p->depth] = is_array ? K_ARRAY_PENDING : K_OBJECT_PENDING;
     p->count[p->depth] = 0;
     return 1;
 }
@@ -529,6 +548,8 @@ static int on_end(void *ud)
     took_token(p);
     if (p->kind[p->depth] == K_ARRAY_PENDING)
         make_array(p);
+    else if (p->kind[p->depth] == K_OBJECT_PENDING)
+        make_object(p);
     p->depth--;
     add_value(p);
     return 1;
@@ -668,22 +689,25 @@ static duk_ret_t parse_safely(duk_context *ctx, void *ud)
     return 1;
 }
 
-/* native.parseJson(text): JSON.parse(text) without a reviver. */
+/* native.parseJson(text): JSON.parse(text) without a reviver; text may also
+ * be bytes (a buffer), read as the string of those bytes would be. */
 static duk_ret_t native_parse_json(duk_context *ctx)
 {
     parser parse, *p = &parse;
     memset(p, 0, offsetof(parser, kind));
     duk_size_t len;
     p->ctx = ctx;
-    p->text = (const unsigned char *)duk_to_lstring(ctx, 0, &len);
+    if (duk_is_buffer_data(ctx, 0)) {   /* a request body: its bytes */
+        p->text = duk_get_buffer_data(ctx, 0, &len);
+        if (!p->text)
+            p->text = (const unsigned char *)"";
+    } else {
+        p->text = (const unsigned char *)duk_to_lstring(ctx, 0, &len);
+    }
     p->len = p->parse_len = len;
     const unsigned char *vt = memchr(p->text, '\v', len), *ff = memchr(p->text, '\f', len);
     if (vt || ff)
         p->parse_len = (size_t)((vt && (!ff || vt < ff) ? vt : ff) - p->text);
-    duk_push_current_function(ctx);
-    duk_get_prop_string(ctx, -1, ARRAY_CTOR_KEY);
-    duk_remove(ctx, -2);
-    p->array_ctor = duk_get_top_index(ctx);
 
     /* From here to the frees, nothing may throw but inside duk_safe_call. */
     p->yh = yajl_alloc(&callbacks, NULL, p);
@@ -705,7 +729,5 @@ void native_json_register(duk_context *ctx)
 {
     pthread_once(&c_locale_once, make_c_locale);
     duk_push_c_function(ctx, native_parse_json, 1);
-    duk_get_global_string(ctx, "Array");
-    duk_put_prop_string(ctx, -2, ARRAY_CTOR_KEY);
     duk_put_prop_string(ctx, -2, "parseJson");
 }

@@ -241,6 +241,26 @@ static void test_properties(void)
                " return setterCalls === 0 && o.hasOwnProperty('trap') && o.trap === 1 && a.hasOwnProperty(0) && a[0] === 7"
                " && b[0] === 7 && c.hasOwnProperty(300) && c[300] === 300 && c.length === 400; })()");
     eval_setup("delete Object.prototype.trap; delete Array.prototype[0]; delete Array.prototype[300];");
+    /* Objects are made in one step (engine/duk-pack.h): with a hash part past 8
+     * keys, in batches past 128, one by one where a key repeats. */
+    eval_setup("function keysText(n, extra) { var t = []; for (var i = 0; i < n; i++) t.push('\"k' + i + '\":' + i);"
+               " return '{' + t.concat(extra || []).join() + '}'; }");
+    check_text("json: an object of 20 keys finds each, and takes new ones", "",
+               "(function () { var o = P(keysText(20)); var ok = true;"
+               " for (var i = 0; i < 20; i++) ok = ok && o['k' + i] === i && ('k' + i) in o;"
+               " o.extra = 1; delete o.k3;"
+               " return ok && !('k3' in o) && o.extra === 1 && o.k19 === 19 && Object.keys(o).length === 20"
+               " && o.hasOwnProperty('k0') && !o.hasOwnProperty('k20'); })()");
+    check_text("json: a repeated key keeps its first place and its last value, small and hashed", "",
+               "(function () { var small = P('{\"a\":1,\"b\":2,\"a\":3}'), big = P(keysText(12, ['\"k5\":\"last\"']));"
+               " return Object.keys(small).join() === 'a,b' && small.a === 3 && big.k5 === 'last'"
+               " && Object.keys(big).length === 12 && Object.keys(big)[5] === 'k5'; })()");
+    check_text("json: 300 keys, past one batch, with a repeat across it", "",
+               "(function () { var o = P(keysText(300, ['\"k2\":\"again\"', '\"k250\":-1'])), keys = Object.keys(o);"
+               " return keys.length === 300 && keys[0] === 'k0' && keys[299] === 'k299' && o.k2 === 'again'"
+               " && o.k250 === -1 && o.k299 === 299 && keys[2] === 'k2'; })()");
+    check_text("json: index-like keys among others", "{\"b\":1,\"2\":\"two\",\"a\":3}",
+               "(function (o) { return o[2] === 'two' && o.b === 1 && o.a === 3 && Object.keys(o).length === 3; })(P(T))");
     eval_setup("var SavedArray = Array; Array = function () { throw new Error('user Array called'); };");
     check_text("json: a replaced global Array is not used", "[[1,2],[3]]", "JSON.stringify(P(T)) === '[[1,2],[3]]'");
     eval_setup("Array = SavedArray;");

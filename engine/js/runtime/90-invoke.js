@@ -4,7 +4,7 @@
  *   setSource(file, lines)  names the user's file and the line map of its
  *                           lowered code (lines[i] = user line of line i+1)
  *   loaded()                after the top-level code ran: keeps its console lines
- *   start(request, settings) calls onRequest
+ *   start(request, settings) calls onRequest (the request is made by engine.c)
  *   drain()                 fires due timers and runs microtasks; returns -2 when
  *                           the run has settled, else the ms until the next timer
  *                           (-1: none; only pending I/O can settle it now)
@@ -59,26 +59,9 @@ function report(e) {
   };
 }
 
-/* JSON text for engine.c: non-ASCII escaped, because Duktape writes a
- * surrogate pair as two CESU-8 sequences, which are not UTF-8; a lone
- * surrogate (half an emoji cut by slice) becomes U+FFFD, as no UTF-8 holds it. */
-function asciiJson(value) {
-  var text = JSON.stringify(value);
-  if (!/[^\u0000-\u007e]/.test(text)) return text;
-  return text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\u007f-\uffff]/g, function (c) {
-    if (c.length === 2) return escapeUnit(c.charCodeAt(0)) + escapeUnit(c.charCodeAt(1));
-    var code = c.charCodeAt(0);
-    return escapeUnit(code >= 0xd800 && code <= 0xdfff ? 0xfffd : code);   /* a lone surrogate */
-  });
-}
-
-function escapeUnit(code) {
-  return '\\u' + ('000' + code.toString(16)).slice(-4);
-}
-
 function settle(value) {
-  outcome = Promise.resolve(value);
-  outcome.then(null, function () {});   /* the driver handles it: not "unhandled" */
+  outcome = promiseResolve(value);
+  recordOf(outcome).handled = true;   /* the driver handles it: not "unhandled" */
 }
 
 function fail(e) {
@@ -95,7 +78,10 @@ var driver = {
     loadLogs = run.logs;
   },
 
-  start: function (data, settings) {
+  /* engine.c gives requests this prototype (push_request). */
+  requestPrototype: ServerRequest.prototype,
+
+  start: function (request, settings) {
     run = { events: [], objects: [], logs: loadLogs || [] };
     loadLogs = null;
     failure = null;
@@ -106,7 +92,7 @@ var driver = {
       return;
     }
     try {
-      settle(onRequest(makeRequest(data), settings));
+      settle(onRequest(request, settings));
     } catch (e) {
       settle(Promise.reject(e));
     }
@@ -141,10 +127,11 @@ var driver = {
       result.events = run.events;
       result.objects = run.objects;
     }
+    /* JSON text for engine.c, in Duktape's encoding (engine/dukjson.c reads it). */
     try {
-      return asciiJson(result);
+      return JSON.stringify(result);
     } catch (e) {
-      return asciiJson({ events: [], objects: [], logs: run.logs, error: report(e) });
+      return JSON.stringify({ events: [], objects: [], logs: run.logs, error: report(e) });
     }
   }
 };

@@ -1,0 +1,24 @@
+/*
+ * duk-pack: two helpers that make an array or a plain object out of values
+ * already on the value stack, with no more work than storing them. Duktape's
+ * public API can only add properties one by one, each a lookup and often a
+ * reallocation; native-json.c builds every value of a webhook body with these.
+ * They live in Duktape's own translation unit (engine/duk-unit.c), where its
+ * internals are visible.
+ */
+#ifndef SRCFN_DUK_PACK_H
+#define SRCFN_DUK_PACK_H
+
+#include "duktape.h"
+
+/* [... v1 ... vn] -> [... array]: the n values in order. */
+void dukx_pack_array(duk_context *ctx, duk_uint32_t n);
+
+/* [... k1 v1 ... kn vn] -> [... object]: a plain object (Object.prototype)
+ * whose own properties are k1: v1 ... kn: vn, writable, enumerable and
+ * configurable, in that order; every ki is a string. Returns 0; or -1, with
+ * the stack left as it was, when a key repeats or is an array index (the
+ * caller then defines them one by one, which orders and merges them). */
+int dukx_pack_object(duk_context *ctx, duk_uint32_t n);
+
+#endif
