@@ -8,12 +8,15 @@ cd "$(dirname "$0")/../.." || exit 1
 
 cat > "$TMP/handler.js" <<'JS'
 async function onRequest(request) {
+  const lazy = !Object.prototype.hasOwnProperty.call(request, 'headers');
+  const repeated = request.headers.get('x-a');
+  const built = Object.getOwnPropertyDescriptor(request, 'headers').value === request.headers;
   let json;
   try { json = request.json(); } catch (e) { json = e.name; }
   console.log(JSON.stringify({
     json, same: json === (typeof json === 'object' ? request.json() : json), text: request.text(),
     method: request.method, keys: Object.keys(request), symbols: Object.getOwnPropertySymbols(request).length,
-    names: Object.getOwnPropertyNames(request)
+    names: Object.getOwnPropertyNames(request).filter(n => n !== 'headers'), lazy, built, repeated
   }));
 }
 JS
@@ -28,6 +31,9 @@ req() {
 req json '{"Content-Type":"application/json"}' '{"a":[1,2],"b":{"c":null}}'
 expect_json "request: a JSON body" "$R" '.json == {"a":[1,2],"b":{"c":null}} and .same and .text == "{\"a\":[1,2],\"b\":{\"c\":null}}"'
 expect_json "request: only method is an own key; the rest is hidden" "$R" '.keys == ["method"] and .names == ["method"] and .symbols == 0 and .method == "POST"'
+
+req headers '{"X-A":["1","2"]}' '[1]'
+expect_json "request: JSON without a Content-Type; repeated headers joined; headers built on first use" "$R" '.json == [1] and .repeated == "1, 2" and .lazy and .built'
 
 req form '{"Content-Type":"application/x-www-form-urlencoded; charset=utf-8"}' 'name=Jane+Doe&tag=a&tag=b&empty=&pct=%E2%82%AC'
 expect_json "request: a form body (with a charset)" "$R" '.json == {"name":"Jane Doe","tag":["a","b"],"empty":"","pct":"€"} and .text == "name=Jane+Doe&tag=a&tag=b&empty=&pct=%E2%82%AC"'
