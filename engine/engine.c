@@ -399,7 +399,7 @@ int engine_load(engine *e, const char *source, size_t len, const char *filename,
 
 static void push_bytes(duk_context *ctx, const char *bytes, size_t len)
 {
-    void *buf = duk_push_fixed_buffer(ctx, len);
+    void *buf = duk_push_buffer_raw(ctx, len, DUK_BUF_FLAG_NOZERO);   /* filled at once */
     if (len)
         memcpy(buf, bytes, len);
 }
@@ -546,18 +546,24 @@ static const stop_reason *engine_loop(engine *e)
     }
 }
 
-static json_t *result_of(engine *e, const stop_reason *stop, double started_ms)
+/* The result document. have_text: the driver's "run" already left it as
+ * JSON text on the stack (a run that settled at once), unless stop. */
+static json_t *result_of(engine *e, const stop_reason *stop, int have_text, double started_ms)
 {
     duk_context *ctx = e->ctx;
     if (!stop && e->hs.out_of_memory)
         stop = engine_stopped(e);   /* as in Node.js, running out of memory fails the run */
+    if (have_text && stop) {
+        duk_pop(ctx);
+        have_text = 0;
+    }
     /* Writing the report runs JavaScript: nothing may interrupt it now. */
     e->hs.deadline_ns = 0;
     atomic_store(&e->hs.cancelled, 0);
     if (e->hs.out_of_memory)
         e->hs.cap += OOM_REPORT_HEADROOM;   /* room to write the report */
     int nargs = 0;
-    if (stop) {
+    if (stop && !have_text) {
         duk_push_object(ctx);
         duk_push_string(ctx, ERR_BAD_REQUEST);
         duk_put_prop_string(ctx, -2, "type");
@@ -568,7 +574,7 @@ static json_t *result_of(engine *e, const stop_reason *stop, double started_ms)
         nargs = 1;
     }
     json_t *doc = NULL;
-    if (driver_call(ctx, "finish", nargs) == 0) {
+    if (have_text || driver_call(ctx, "finish", nargs) == 0) {
         json_error_t jerr;
         duk_size_t len = 0;
         const char *text = duk_get_lstring(ctx, -1, &len);
@@ -628,13 +634,16 @@ json_t *engine_invoke(engine *e, const engine_request *req, json_t *settings)
     deadline_start(e);
     push_request(ctx, req);
     push_json(ctx, settings);
-    const stop_reason *stop = NULL;
-    if (driver_call(ctx, "start", 2) != 0)
-        stop = engine_stopped(e);
-    duk_pop(ctx);
-    if (!stop)
-        stop = engine_loop(e);
-    json_t *result = result_of(e, stop, started);
+    int ran = driver_call(ctx, "run", 2) == 0;
+    /* A limit may have been hit inside, even if the driver caught it. */
+    const stop_reason *stop = engine_stopped(e);
+    int settled = ran && !stop && duk_is_string(ctx, -1);   /* the result text: nothing to wait for */
+    if (!settled) {
+        duk_pop(ctx);
+        if (!stop)
+            stop = engine_loop(e);
+    }
+    json_t *result = result_of(e, stop, settled, started);
     if (e->ctx && e->hs.used > e->gc_base + GC_GROWTH) {
         duk_gc(e->ctx, 0);
         e->gc_base = e->hs.used;

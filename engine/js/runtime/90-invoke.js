@@ -4,6 +4,9 @@
  *   setSource(file, lines)  names the user's file and the line map of its
  *                           lowered code (lines[i] = user line of line i+1)
  *   loaded()                after the top-level code ran: keeps its console lines
+ *   run(request, settings)  start, then drain; when that settles the run, the
+ *                           result of finish() (JSON text), else drain's delay:
+ *                           a run that needs no waiting is one call
  *   start(request, settings) calls onRequest (the request is made by engine.c)
  *   drain()                 fires due timers and runs microtasks; returns -2 when
  *                           the run has settled, else the ms until the next timer
@@ -80,6 +83,12 @@ var driver = {
 
   /* engine.c gives requests this prototype (push_request). */
   requestPrototype: ServerRequest.prototype,
+
+  run: function (request, settings) {
+    this.start(request, settings);
+    var delay = this.drain();
+    return delay === -2 ? this.finish() : delay;
+  },
 
   start: function (request, settings) {
     run = { events: [], objects: [], logs: loadLogs || [] };
