@@ -16,9 +16,11 @@ void dukx_pack_array(duk_context *ctx, duk_uint32_t n);
 
 /* [... k1 v1 ... kn vn] -> [... object]: a plain object (Object.prototype)
  * whose own properties are k1: v1 ... kn: vn, writable, enumerable and
- * configurable, in that order; every ki is a string. Returns 0; or -1, with
- * the stack left as it was, when a key repeats or is an array index (the
- * caller then defines them one by one, which orders and merges them). */
-int dukx_pack_object(duk_context *ctx, duk_uint32_t n);
+ * configurable, in that order; every ki is a string. With sort, the pairs
+ * are first put in the order of their keys' UTF-8 bytes (equal keys keeping
+ * theirs). Returns 0; or -1, with the pairs left on the stack (sorted, with
+ * sort), when a key repeats or is an array index (the caller then defines
+ * them one by one, which orders and merges them). */
+int dukx_pack_object(duk_context *ctx, duk_uint32_t n, int sort);
 
 #endif

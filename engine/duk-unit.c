@@ -10,6 +10,9 @@
  * own (duk_set_top), so every count stays right on every path; nothing in
  * between allocates, so no garbage collection can see a half-made object.
  */
+#define _GNU_SOURCE   /* qsort_r */
+#include <stdlib.h>
+
 #include "duktape.c"
 
 #include "engine/duk-pack.h"
@@ -68,10 +71,100 @@ static int pack_entries(duk_hthread *thr, duk_hobject *obj, duk_uint32_t n)
     return 0;
 }
 
-int dukx_pack_object(duk_context *ctx, duk_uint32_t n)
+/* --- sorting the pairs by key ---------------------------------------------------- */
+
+/* The next character of a key at *p (before end) as a code point: Duktape
+ * keeps a character beyond U+FFFF as two 3-byte surrogates, joined here. */
+static duk_ucodepoint_t key_char(duk_hthread *thr, const duk_uint8_t **p, const duk_uint8_t *start,
+                                 const duk_uint8_t *end)
+{
+    duk_ucodepoint_t c = duk_unicode_decode_xutf8_checked(thr, p, start, end);
+    if (c >= 0xd800 && c <= 0xdbff && *p < end) {
+        const duk_uint8_t *q = *p;
+        duk_ucodepoint_t low = duk_unicode_decode_xutf8_checked(thr, &q, start, end);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+            *p = q;
+            return 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+        }
+    }
+    return c;
+}
+
+/* Keys in the order of their UTF-8 bytes (so of their code points), a key
+ * before any longer one it starts. */
+static int key_compare(duk_hthread *thr, duk_hstring *a, duk_hstring *b)
+{
+    const duk_uint8_t *pa = DUK_HSTRING_GET_DATA(a), *pb = DUK_HSTRING_GET_DATA(b);
+    duk_size_t na = DUK_HSTRING_GET_BYTELEN(a), nb = DUK_HSTRING_GET_BYTELEN(b);
+    if (DUK_HSTRING_HAS_ASCII(a) && DUK_HSTRING_HAS_ASCII(b)) {
+        int c = memcmp(pa, pb, na < nb ? na : nb);
+        return c ? c : (na > nb) - (na < nb);
+    }
+    const duk_uint8_t *ea = pa + na, *eb = pb + nb, *sa = pa, *sb = pb;
+    while (pa < ea && pb < eb) {
+        duk_ucodepoint_t ca = key_char(thr, &pa, sa, ea), cb = key_char(thr, &pb, sb, eb);
+        if (ca != cb)
+            return ca < cb ? -1 : 1;
+    }
+    return (pa < ea) - (pb < eb);
+}
+
+typedef struct pair_sort {
+    duk_hthread *thr;
+    duk_tval *pairs;
+} pair_sort;
+
+/* Pair positions by key, then by position: a stable order. */
+static int pair_compare(const void *x, const void *y, void *arg)
+{
+    const pair_sort *ps = arg;
+    duk_uint32_t a = *(const duk_uint32_t *)x, b = *(const duk_uint32_t *)y;
+    int c = key_compare(ps->thr, DUK_TVAL_GET_STRING(ps->pairs + 2 * a), DUK_TVAL_GET_STRING(ps->pairs + 2 * b));
+    return c ? c : (a > b) - (a < b);
+}
+
+/* Sorts the n pairs below the top of the stack by key, keeping the order of
+ * equal keys (so a repeated key still takes its last value): their positions
+ * are sorted (an insertion sort for the short objects webhooks are mostly
+ * made of, qsort_r past that), then the pairs moved into that order. */
+static void sort_pairs(duk_hthread *thr, duk_uint32_t n)
+{
+    duk_uint32_t *order = duk_push_fixed_buffer((duk_context *)thr, (duk_size_t)n * sizeof *order);
+    pair_sort ps = {thr, thr->valstack_top - 1 - 2 * (duk_size_t)n};
+    for (duk_uint32_t k = 0; k < n; k++)
+        order[k] = k;
+    if (n > 16) {
+        qsort_r(order, n, sizeof *order, pair_compare, &ps);
+    } else {
+        for (duk_uint32_t k = 1; k < n; k++) {
+            duk_uint32_t x = order[k], j = k;
+            for (; j > 0 && pair_compare(&order[j - 1], &x, &ps) > 0; j--)
+                order[j] = order[j - 1];
+            order[j] = x;
+        }
+    }
+    duk_tval *copy = duk_push_fixed_buffer((duk_context *)thr, (duk_size_t)n * 2 * sizeof *copy);
+    duk_tval *pairs = thr->valstack_top - 2 - 2 * (duk_size_t)n;   /* below order and copy */
+    memcpy(copy, pairs, (duk_size_t)n * 2 * sizeof *copy);
+    for (duk_uint32_t k = 0; k < n; k++) {   /* a permutation: no count changes */
+        pairs[2 * k] = copy[2 * order[k]];
+        pairs[2 * k + 1] = copy[2 * order[k] + 1];
+    }
+    duk_pop_2((duk_context *)thr);
+}
+
+/* --- objects ------------------------------------------------------------------------ */
+
+int dukx_pack_object(duk_context *ctx, duk_uint32_t n, int sort)
 {
     duk_hthread *thr = (duk_hthread *)ctx;
     duk_idx_t base = duk_get_top(ctx) - 2 * (duk_idx_t)n;
+    for (duk_uint32_t i = 0; sort && i < n; i++) {
+        if (!duk_is_string(ctx, base + 2 * (duk_idx_t)i))
+            return -1;
+    }
+    if (sort && n > 1)
+        sort_pairs(thr, n);
     duk_hobject *obj = duk_push_object_helper(thr,
                                               DUK_HOBJECT_FLAG_EXTENSIBLE | DUK_HOBJECT_FLAG_FASTREFS |
                                                   DUK_HOBJECT_CLASS_AS_FLAGS(DUK_HOBJECT_CLASS_OBJECT),

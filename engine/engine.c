@@ -484,6 +484,8 @@ static void push_request(duk_context *ctx, const engine_request *req)
     }
     duk_push_boolean(ctx, is_form(req->headers));
     duk_put_prop_string(ctx, -2, "form");
+    duk_push_boolean(ctx, req->sort_keys != 0);
+    duk_put_prop_string(ctx, -2, "sortKeys");
     duk_put_prop_string(ctx, -2, REQUEST_KEY);
 }
 

@@ -39,6 +39,8 @@ typedef struct engine_request {
     const char *json_text; /* what json() parses instead of body (a deployed
                               function's copy with sorted keys); may be NULL */
     size_t json_text_len;
+    int sort_keys;        /* json() gives every object's keys in order (UTF-8
+                             bytes), as Segment does for a deployed function */
 } engine_request;
 
 /* The five error types of the contract. */

@@ -42,14 +42,16 @@
  *     it returns or throws, on every path.
  *   - Value stack during the parse (above the text): an open object holds
  *     its first keys and values [k1, v1, k2, ...] until it has OBJECT_BATCH
- *     pairs or ends, then [object] or, once a key is read, [object, key]; an
- *     open array holds its first elements until it has ARRAY_BATCH of them
- *     or ends, then [array]. What waits becomes the container in one step
- *     (engine/duk-pack.h: sized once, no lookups), the rest is defined one by
- *     one. duk_require_stack runs on entering a container and every 16
+ *     pairs or ends, then [object] or, once a key is read, [object, key];
+ *     an open array holds its first elements until it has ARRAY_BATCH of
+ *     them or ends, then [array]. What waits becomes the container in one
+ *     step (engine/duk-pack.h: sized once, no lookups), the rest is defined
+ *     one by one. duk_require_stack runs on entering a container and every 16
  *     waiting values, so there is always room for the next push; at most
  *     JSON_MAX_DEPTH * (ARRAY_BATCH + 1) values wait, well under Duktape's
- *     value stack limit.
+ *     value stack limit. With sorted keys an object's pairs all wait until
+ *     it ends; that is at most the values of the text, which the 512 KiB
+ *     body limit keeps under that limit too.
  *   - The text is parsed in one yajl_parse call, so yajl hands the callbacks
  *     pointers into the text itself, except for strings with escapes (decoded
  *     here from the text, because yajl turns a lone high surrogate escape into
@@ -103,6 +105,7 @@ typedef struct parser {
     int failure;                 /* PJ_*: why a callback stopped yajl */
     size_t failure_at;           /* where (PJ_TOO_DEEP: the bracket) */
     int rejected;                /* parse_safely left an error to throw, not a value */
+    int sort;                    /* object keys in order (a deployed function's body) */
     int depth;                   /* open containers */
     scratch unescaped, clean;
     /* Per level d (1-based), set on entering it (not zeroed up front): */
@@ -409,7 +412,7 @@ static void make_object(parser *p)
     duk_context *ctx = p->ctx;
     uint32_t n = p->count[p->depth];
     p->kind[p->depth] = K_OBJECT;
-    if (dukx_pack_object(ctx, n) == 0)
+    if (dukx_pack_object(ctx, n, p->sort) == 0)
         return;
     duk_idx_t base = duk_get_top(ctx) - 2 * (duk_idx_t)n;
     duk_push_object(ctx);
@@ -436,8 +439,8 @@ static void add_value(parser *p)
         return;   /* the result: stays on the stack */
     uint32_t *count = &p->count[p->depth];
     switch (p->kind[p->depth]) {
-    case K_OBJECT_PENDING:
-        if (++*count == OBJECT_BATCH)
+    case K_OBJECT_PENDING:   /* sorted keys need every pair of the object at once */
+        if (++*count == OBJECT_BATCH && !p->sort)
             make_object(p);
         else
             count_waiting(p, *count * 2);
@@ -689,14 +692,17 @@ static duk_ret_t parse_safely(duk_context *ctx, void *ud)
     return 1;
 }
 
-/* native.parseJson(text): JSON.parse(text) without a reviver; text may also
- * be bytes (a buffer), read as the string of those bytes would be. */
+/* native.parseJson(text, sort): JSON.parse(text) without a reviver; text
+ * may also be bytes (a buffer), read as the string of those bytes would be.
+ * With sort, every object's keys come in the order of their UTF-8 bytes
+ * (what Segment does to a deployed function's body; see webhook/jsonsort.h). */
 static duk_ret_t native_parse_json(duk_context *ctx)
 {
     parser parse, *p = &parse;
     memset(p, 0, offsetof(parser, kind));
     duk_size_t len;
     p->ctx = ctx;
+    p->sort = duk_to_boolean(ctx, 1);
     if (duk_is_buffer_data(ctx, 0)) {   /* a request body: its bytes */
         p->text = duk_get_buffer_data(ctx, 0, &len);
         if (!p->text)
@@ -728,6 +734,6 @@ static duk_ret_t native_parse_json(duk_context *ctx)
 void native_json_register(duk_context *ctx)
 {
     pthread_once(&c_locale_once, make_c_locale);
-    duk_push_c_function(ctx, native_parse_json, 1);
+    duk_push_c_function(ctx, native_parse_json, 2);
     duk_put_prop_string(ctx, -2, "parseJson");
 }

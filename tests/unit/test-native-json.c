@@ -13,6 +13,7 @@
 #include "engine/heap.h"
 #include "engine/native.h"
 #include "tests/unit/check.h"
+#include "webhook/jsonsort.h"
 
 static duk_context *ctx;
 
@@ -366,6 +367,40 @@ static void test_out_of_memory(void)
     duk_destroy_heap(small);
 }
 
+/* P(T, true) is JSON.parse of what jsonsort (webhook/jsonsort.h, which
+ * `srcfn serve` used to run first) makes of T: the same keys in the same
+ * order, the same values. */
+static void check_sorted(const char *name, const char *text)
+{
+    size_t len = 0;
+    char *sorted = jsonsort(text, strlen(text), &len);
+    if (!sorted) {
+        CHECK(name, 0);
+        return;
+    }
+    duk_push_lstring(ctx, sorted, len);
+    duk_put_global_string(ctx, "S");
+    free(sorted);
+    check_text(name, text, "(function () { var a = JSON.stringify(P(T, true)), b = JSON.stringify(P(S));"
+                           " if (a !== b) print(a + ' vs ' + b); return a === b; })()");
+}
+
+static void test_sorted_keys(void)
+{
+    check_sorted("json: sorted keys, nested", "{\"b\":{\"z\":1,\"a\":[{\"y\":2,\"x\":3}]},\"a\":0,\"B\":null}");
+    check_sorted("json: sorted keys: a key before the longer ones it starts", "{\"ab\":1,\"a\":2,\"abc\":3,\"\":4}");
+    check_sorted("json: sorted keys: repeats keep their last value", "{\"b\":1,\"a\":2,\"b\":3,\"a\":4,\"c\":5}");
+    check_sorted("json: sorted keys by code point (accents, beyond U+FFFF, U+E000)",
+                 "{\"\\u00e9\":1,\"e\":2,\"\\ud83d\\ude00\":3,\"\\ue000\":4,\"z\":5,\"\\u00e8\":6}");
+    check_sorted("json: sorted keys: index-like keys", "{\"b\":1,\"10\":2,\"2\":3,\"a\":4}");
+    /* An object past one batch (and past the insertion sort), keys in reverse. */
+    char big[8192] = "{";
+    for (int i = 299; i >= 0; i--)
+        snprintf(big + strlen(big), sizeof big - strlen(big), "\"k%03d\":%d%s", i, i, i ? "," : "}");
+    check_sorted("json: sorted keys: 300 keys in reverse", big);
+    check_text("json: without sort, the order received", "{\"b\":1,\"a\":2}", "Object.keys(P(T)).join() === 'b,a'");
+}
+
 int main(void)
 {
     heap_state hs;
@@ -386,6 +421,7 @@ int main(void)
     test_numbers();
     test_strings();
     test_properties();
+    test_sorted_keys();
     test_errors();
     test_depth();
     duk_destroy_heap(ctx);

@@ -2,7 +2,8 @@
  * The `request` onRequest receives. engine.c makes it (push_request): an
  * object with ServerRequest.prototype, its `method`, and under a hidden key
  * (native.requestKey) the record {url, headers: [[name, value], ...], body,
- * jsonText, form}, where body and jsonText are the bytes received.
+ * jsonText, form, sortKeys}, where body and jsonText are the bytes received
+ * and sortKeys asks json() for objects with sorted keys (a deployed function).
  *
  * Like the ServerRequest of Segment's Node.js runtime:
  *   json()   the body parsed as JSON (a SyntaxError propagates), or, when the
@@ -41,7 +42,7 @@ ServerRequest.prototype.json = function json() {
     /* A deployed function parses the copy with sorted keys; text() stays raw,
      * so signatures over the bytes the provider sent still verify. */
     var bytes = data.jsonText !== undefined ? data.jsonText : data.body;
-    data.parsed = data.form ? parseForm(native.text(bytes)) : native.parseJson(bytes);
+    data.parsed = data.form ? parseForm(native.text(bytes)) : native.parseJson(bytes, data.sortKeys);
   }
   return data.parsed;
 };
