@@ -5,6 +5,9 @@
  * memory; then the runtime library's: the cost of loading lodash, warm
  * invocations with lodash in use, and fetch round trips to a loopback server.
  * Prints one line per figure: name, value, unit, target.
+ *
+ * usage: bench-engine DIR [NAME=DIR ...]: DIR gives every figure; each
+ * NAME=DIR after it only engine.warm_invocation_NAME (another body).
  */
 #include <microhttpd.h>
 #include <stdio.h>
@@ -50,6 +53,46 @@ static void invoke(engine *e, const request_file *r, json_t *settings)
         exit(1);
     }
     json_decref(res);
+}
+
+typedef struct fixture {
+    funcdir f;
+    request_file r;
+} fixture;
+
+static void fixture_open(const char *dir, fixture *fx)
+{
+    char *err = NULL, path[4096];
+    snprintf(path, sizeof path, "%s/request.json", dir);
+    if (funcdir_open(dir, &fx->f, &err) != 0 || request_file_load(path, &fx->r, &err) != 0) {
+        fprintf(stderr, "bench: %s\n", err);
+        exit(1);
+    }
+    free(body_text);
+    body_text = fx->r.body_json ? jsonout_dumps(fx->r.body_json, JSON_COMPACT) : strdup(fx->r.body ? fx->r.body : "");
+}
+
+static void fixture_close(fixture *fx)
+{
+    request_file_free(&fx->r);
+    funcdir_close(&fx->f);
+}
+
+/* Microseconds per invocation on one warm engine; *peak_mb: its heap's peak. */
+static double warm_us(const fixture *fx, json_t *settings, double *peak_mb)
+{
+    engine *e = load(&fx->f);
+    for (int i = 0; i < 200; i++)
+        invoke(e, &fx->r, settings);
+    const int warm_runs = 5000;
+    double t0 = now_ms();
+    for (int i = 0; i < warm_runs; i++)
+        invoke(e, &fx->r, settings);
+    double us = (now_ms() - t0) * 1000.0 / warm_runs;
+    if (peak_mb)
+        *peak_mb = (double)engine_heap_peak(e) / (1024.0 * 1024.0);
+    engine_free(e);
+    return us;
 }
 
 static engine *load_source(const char *src)
@@ -140,48 +183,38 @@ static void bench_library(void)
 
 int main(int argc, char **argv)
 {
-    const char *dir = argc > 1 ? argv[1] : "bench/fixtures";
-    char *err = NULL, path[4096];
-    funcdir f;
-    request_file r;
-    snprintf(path, sizeof path, "%s/request.json", dir);
-    if (funcdir_open(dir, &f, &err) != 0 || request_file_load(path, &r, &err) != 0) {
-        fprintf(stderr, "bench: %s\n", err);
-        return 1;
-    }
+    fixture fx;
+    fixture_open(argc > 1 ? argv[1] : "bench/fixtures", &fx);
     json_t *settings = json_object();
-    body_text = r.body_json ? jsonout_dumps(r.body_json, JSON_COMPACT) : strdup(r.body ? r.body : "");
 
     /* Cold start: fresh engine, load, first invocation (lowering cached by the first). */
-    engine_free(load(&f));
+    engine_free(load(&fx.f));
     const int cold_runs = 30;
     double t0 = now_ms();
     for (int i = 0; i < cold_runs; i++) {
-        engine *e = load(&f);
-        invoke(e, &r, settings);
+        engine *e = load(&fx.f);
+        invoke(e, &fx.r, settings);
         engine_free(e);
     }
     double cold_ms = (now_ms() - t0) / cold_runs;
+    double peak_mb = 0;
+    double us = warm_us(&fx, settings, &peak_mb);
 
-    /* Warm: one engine, many invocations. */
-    engine *e = load(&f);
-    for (int i = 0; i < 200; i++)
-        invoke(e, &r, settings);
-    const int warm_runs = 5000;
-    t0 = now_ms();
-    for (int i = 0; i < warm_runs; i++)
-        invoke(e, &r, settings);
-    double warm_us = (now_ms() - t0) * 1000.0 / warm_runs;
-    double peak_mb = (double)engine_heap_peak(e) / (1024.0 * 1024.0);
-
-    printf("engine.warm_invocation %.1f us (%.0f/s) target < 50 us\n", warm_us, 1e6 / warm_us);
+    printf("engine.warm_invocation %.1f us (%.0f/s) target < 50 us\n", us, 1e6 / us);
     printf("engine.cold_start %.2f ms target < 20 ms\n", cold_ms);
     printf("engine.peak_heap %.2f MB target < 8 MB\n", peak_mb);
-    engine_free(e);
+    fixture_close(&fx);
+    for (int i = 2; i < argc; i++) {
+        const char *eq = strchr(argv[i], '=');
+        if (!eq)
+            continue;
+        fixture_open(eq + 1, &fx);
+        us = warm_us(&fx, settings, NULL);
+        printf("engine.warm_invocation_%.*s %.1f us (%.0f/s) target < 50 us\n", (int)(eq - argv[i]), argv[i], us, 1e6 / us);
+        fixture_close(&fx);
+    }
     bench_library();
     json_decref(settings);
-    request_file_free(&r);
-    funcdir_close(&f);
     free(body_text);
     return 0;
 }

@@ -8,10 +8,24 @@ const fs = require('fs');
 const vm = require('vm');
 const path = require('path');
 
+// usage: node-baseline.js DIR [NAME=DIR ...], as bench-engine.
 const dir = process.argv[2] || path.join(__dirname, 'fixtures');
-const code = fs.readFileSync(path.join(dir, 'handler.js'), 'utf8');
-const req = JSON.parse(fs.readFileSync(path.join(dir, 'request.json'), 'utf8'));
-const bodyText = JSON.stringify(req.body);
+let code, req, bodyText;
+function useFixture(d) {
+  code = fs.readFileSync(path.join(d, 'handler.js'), 'utf8');
+  req = JSON.parse(fs.readFileSync(path.join(d, 'request.json'), 'utf8'));
+  bodyText = JSON.stringify(req.body);
+}
+useFixture(dir);
+
+async function warmUs() {
+  const c = makeContext();
+  for (let i = 0; i < 200; i++) await c.ctx.onRequest(request(), {});
+  const runs = 5000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) await c.ctx.onRequest(request(), {});
+  return Number(process.hrtime.bigint() - t0) / 1e3 / runs;
+}
 
 function makeContext() {
   const events = [];
@@ -39,19 +53,17 @@ async function main() {
   }
   const coldMs = Number(process.hrtime.bigint() - t0) / 1e6 / coldRuns;
 
-  const c = makeContext();
-  for (let i = 0; i < 200; i++) await c.ctx.onRequest(request(), {});
-  const runs = 5000;
-  global.gc && global.gc();
-  const before = process.memoryUsage().heapUsed;
-  t0 = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) await c.ctx.onRequest(request(), {});
-  const warmUs = Number(process.hrtime.bigint() - t0) / 1e3 / runs;
+  const us = await warmUs();
   const heapMb = process.memoryUsage().heapUsed / 1048576;
-  void before;
-  console.log(`node.warm_invocation ${warmUs.toFixed(1)} us`);
+  console.log(`node.warm_invocation ${us.toFixed(1)} us`);
   console.log(`node.cold_start ${coldMs.toFixed(2)} ms`);
   console.log(`node.process_heap ${heapMb.toFixed(2)} MB`);
+  for (const arg of process.argv.slice(3)) {
+    const at = arg.indexOf('=');
+    if (at < 0) continue;
+    useFixture(arg.slice(at + 1));
+    console.log(`node.warm_invocation_${arg.slice(0, at)} ${(await warmUs()).toFixed(1)} us`);
+  }
 
   // fetch round trips to a loopback server, sequential, as library.fetch_round_trip
   const http = require('http');
