@@ -36,6 +36,7 @@
 #define DEFAULT_BACKOFF_MS 1000
 #define DEFAULT_BATCH_MAX 100
 #define POLL_MS 2000             /* look at the outbox this often even when not notified */
+#define LINGER_MS 20             /* after a notification: lets a burst of runs go out as one batch */
 #define STOP_DRAIN_MS 5000       /* the last attempt at stop lasts at most this long */
 #define CONNECT_TIMEOUT_MS 5000
 #define TRANSFER_TIMEOUT_MS 20000
@@ -736,6 +737,23 @@ static int64_t deliver_due(delivery *d)
     }
 }
 
+/* Under d->lock, once notified: waits LINGER_MS more (unless stopping), so
+ * that the runs finishing meanwhile are sent in the same batch and removed
+ * in the same transaction, instead of one transaction per run contending
+ * with the store's writer. */
+static void linger(delivery *d)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += LINGER_MS * 1000000L;
+    if (until.tv_nsec >= 1000000000) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000;
+    }
+    while (!d->stopping && pthread_cond_timedwait(&d->wake, &d->lock, &until) == 0) {
+    }
+}
+
 static void wait_for(delivery *d, int64_t ms)
 {
     struct timespec until;
@@ -753,6 +771,8 @@ static void wait_for(delivery *d, int64_t ms)
         if (pthread_cond_timedwait(&d->wake, &d->lock, &until) != 0)
             break;
     }
+    if (d->notified && !d->stopping)
+        linger(d);
     d->notified = 0;
     pthread_mutex_unlock(&d->lock);
 }
@@ -823,6 +843,14 @@ delivery *delivery_start(const char *root, const delivery_options *opt, char **e
     d->opt.objects_endpoint = NULL;   /* not owned; the copy above is used */
     d->db = store_open(root, err);
     if (!d->db) {
+        destroy(d);
+        return NULL;
+    }
+    /* No checkpoints on this connection's commits (they would fsync here,
+     * between batches): serve's store writer and main thread checkpoint. */
+    if (sqlite3_wal_autocheckpoint(d->db, 0) != SQLITE_OK) {
+        if (!(*err = strdup("cannot set up delivery's store connection")))
+            abort();
         destroy(d);
         return NULL;
     }

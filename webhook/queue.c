@@ -26,17 +26,15 @@
  *   - no connection of this module checkpoints on commit (which would stall
  *     the writer on fsync). The writer's own checkpointer thread copies the
  *     log into the database every CKPT_KICK_FRAMES frames (PASSIVE: the
- *     writer goes on meanwhile); when what it left is a short tail, the
- *     writer checkpoints that itself, so the log is complete and its next
- *     transaction starts the log over: under a sustained load the log then
- *     stays a few MiB, rewritten in place in the page cache, instead of
- *     growing by every byte accepted (new file blocks cost the writer about
- *     twice as much). Should the checkpointer fall behind, the writer waits
- *     for it once the log reaches CKPT_FORCE_FRAMES and copies the rest
- *     itself: the log stays bounded, and the burst waits in memory (the
- *     listener's set-aside requests) rather than on disk twice. serve also
- *     calls queue_checkpoint from its main thread for what other connections
- *     write;
+ *     writer goes on meanwhile, and the pass's two fsyncs are off its path),
+ *     in chunks small enough to still be in the page cache. Under a
+ *     sustained load the log grows nonetheless (it starts over only at a
+ *     transaction that finds it wholly copied): making it start over would
+ *     take a checkpoint, fsyncs included, on the writer's path, and under
+ *     heavy writeback one fsync takes tens of ms, every answer waiting (we
+ *     measured p99 above 60 ms that way, and no more throughput). It starts
+ *     over once the load eases. serve also calls queue_checkpoint from its
+ *     main thread for what other connections write;
  *   - statements are prepared once per connection and reset after each use.
  */
 #include "webhook/queue.h"
@@ -59,8 +57,6 @@
 #define BATCH_TARGET 32
 #define LINGER_US 300
 #define CKPT_KICK_FRAMES 1024   /* 4 MiB of log at 4 KiB pages */
-#define CKPT_TAIL_FRAMES 256    /* a tail short enough for the writer to copy itself */
-#define CKPT_FORCE_FRAMES 4096  /* 16 MiB: the writer waits for the checkpointer, then copies the rest */
 
 enum { ST_INSERT, ST_LOAD, ST_START, ST_FINISH, ST_REQUEUE, ST_COUNT };
 
@@ -309,7 +305,6 @@ struct queue_writer {
     queue_db *ckpt_q;          /* the checkpointer's connection */
     pthread_t ckpt_thread;
     pthread_cond_t ckpt_cv;
-    pthread_cond_t ckpt_idle_cv;   /* a pass ended */
     int ckpt_busy;             /* asked to run, or running (under lock) */
     int ckpt_done;             /* frames the last pass left copied (under lock) */
     atomic_int ckpt_failed;    /* an error was reported: said once */
@@ -501,36 +496,23 @@ static void *checkpointer_main(void *arg)
         pthread_mutex_lock(&w->lock);
         w->ckpt_busy = 0;
         w->ckpt_done = copied;
-        pthread_cond_broadcast(&w->ckpt_idle_cv);
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
 }
 
-/* After a commit, on the writer's thread: a long log goes to the
- * checkpointer; a short tail left after its pass the writer copies itself,
- * so that the log starts over; past CKPT_FORCE_FRAMES it waits for the pass
- * and copies whatever is left. */
+/* After a commit, on the writer's thread: CKPT_KICK_FRAMES more of log than
+ * the last pass copied go to the checkpointer. */
 static void after_commit(queue_writer *w)
 {
-    if (w->wal_frames < CKPT_KICK_FRAMES)
-        return;
-    int force = w->wal_frames >= CKPT_FORCE_FRAMES;
+    int frames = w->wal_frames;
     pthread_mutex_lock(&w->lock);
-    while (force && w->ckpt_busy && !w->stopping)
-        pthread_cond_wait(&w->ckpt_idle_cv, &w->lock);
-    int busy = w->ckpt_busy, done = w->ckpt_done;
-    int tail = !busy && (force || w->wal_frames - done <= CKPT_TAIL_FRAMES);
-    if (!busy && !tail) {
+    if (w->ckpt_done > frames)
+        w->ckpt_done = 0;   /* the log started over since that pass */
+    if (!w->ckpt_busy && frames - w->ckpt_done >= CKPT_KICK_FRAMES) {
         w->ckpt_busy = 1;
         pthread_cond_signal(&w->ckpt_cv);
     }
-    pthread_mutex_unlock(&w->lock);
-    if (!tail)
-        return;
-    checkpoint_pass(w, w->q);
-    pthread_mutex_lock(&w->lock);
-    w->ckpt_done = 0;   /* the log starts over at the next transaction */
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -642,7 +624,6 @@ static void writer_free(queue_writer *w)
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->work_cv);
     pthread_cond_destroy(&w->ckpt_cv);
-    pthread_cond_destroy(&w->ckpt_idle_cv);
     queue_close(w->q);
     queue_close(w->ckpt_q);
     free(w);
@@ -656,7 +637,7 @@ queue_writer *queue_writer_start(const char *root, char **err)
     pthread_condattr_t attr;
     if (pthread_mutex_init(&w->lock, NULL) != 0 || pthread_condattr_init(&attr) != 0 ||
         pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0 || pthread_cond_init(&w->work_cv, &attr) != 0 ||
-        pthread_cond_init(&w->ckpt_cv, NULL) != 0 || pthread_cond_init(&w->ckpt_idle_cv, NULL) != 0)
+        pthread_cond_init(&w->ckpt_cv, NULL) != 0)
         abort();
     pthread_condattr_destroy(&attr);
     w->q = queue_open(root, err);
@@ -692,7 +673,6 @@ void queue_writer_stop(queue_writer *w)
     w->stopping = 1;
     pthread_cond_signal(&w->work_cv);
     pthread_cond_signal(&w->ckpt_cv);
-    pthread_cond_broadcast(&w->ckpt_idle_cv);
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
     pthread_join(w->ckpt_thread, NULL);

@@ -79,6 +79,7 @@ int queue_checkpoint(queue_db *q, char **err);
 
 typedef struct queue_writer queue_writer;
 
+/* Starts the writer (and its checkpointer); NULL with *err. */
 queue_writer *queue_writer_start(const char *root, char **err);
 
 /* Commits what is pending, then stops the thread and frees. */

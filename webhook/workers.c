@@ -34,7 +34,6 @@
 
 #include "engine/engine.h"
 #include "webhook/errlog.h"
-#include "webhook/jsonsort.h"
 #include "webhook/server.h"
 #include "workspace/deploy.h"
 #include "workspace/secrets.h"
@@ -442,14 +441,14 @@ static const char *header_value(json_t *headers, const char *name)
     return NULL;
 }
 
-/* What json() parses: a JSON body with its object keys sorted at every depth
- * (malloc'd, *len bytes), else NULL. text() keeps the raw body, so a
- * signature over the bytes the provider sent still verifies. */
-static char *sorted_body(const queued_request *r, size_t *len)
+/* Whether json() gives the body's object keys sorted at every depth: for a
+ * JSON body, as Segment does for a deployed function. The engine sorts as it
+ * parses (the order jsonsort gives), so the body is parsed once per run;
+ * text() keeps the raw body, so a signature over the bytes the provider
+ * sent still verifies. */
+static int sorts_keys(const queued_request *r)
 {
-    if (r->body_len == 0 || server_body_type(header_value(r->headers, "Content-Type")) != SERVER_BODY_JSON)
-        return NULL;
-    return jsonsort(r->body, r->body_len, len);
+    return r->body_len > 0 && server_body_type(header_value(r->headers, "Content-Type")) == SERVER_BODY_JSON;
 }
 
 static json_t *failed_result(json_t *error)
@@ -593,18 +592,15 @@ static job *run_request(worker *k, job *j, const queued_request *r)
     if (!inst || inst->version <= 0) {
         drop_orphan(k, r);
     } else if (start_run(k, j, r->id, &attempt) == 1) {
-        size_t len = 0;
-        char *sorted = sorted_body(r, &len);
         engine_request er = {
             .method = r->method, .url = r->url, .headers = r->headers,
             .body = r->body, .body_len = r->body_len,
-            .json_text = sorted, .json_text_len = len,
+            .sort_keys = sorts_keys(r),
         };
         json_t *result = invoke(k, inst, &er);
         next = try_take(k->pool);
         settle(k, r, attempt, result, next);
         json_decref(result);
-        free(sorted);
     }
     registry_put(snap);
     return next;
