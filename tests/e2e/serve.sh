@@ -84,6 +84,19 @@ post "$URL" '{"a":' application/json
 expect_eq "serve: a JSON body that does not parse is 400" "$CODE" 400
 CODE=$(printf '{"a":"\377"}' | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @- "$URL")
 expect_eq "serve: a body that is not UTF-8 is 400" "$CODE" 400
+# The UTF-8 check reads ASCII eight bytes at a time: a bad byte or a truncated
+# sequence after long ASCII runs, at each offset within a word, is still seen.
+bad=0
+for pad in 16 17 18 19 20 21 22 23; do
+  text=$(printf '%*s' "$pad" '' | tr ' ' x)
+  for tail in '\377' '\303' '\355\240\200'; do
+    CODE=$(printf '{"a":"%s'"$tail"'"}' "$text" | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @- "$URL")
+    [ "$CODE" = 400 ] || bad=$((bad + 1))
+  done
+done
+expect_eq "serve: invalid UTF-8 after long ASCII runs is 400 at every offset" "$bad" 0
+CODE=$(printf '{"a":"xxxxxxxxxxxxxxxxxxxxxxx\303\251\360\237\230\200xxxxxxxx"}' | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @- "$URL")
+expect_eq "serve: valid UTF-8 among long ASCII runs is accepted" "$CODE" 200
 
 # --- errors: the log, and retries ------------------------------------------------------
 post "$URL" '{"fail": true, "n": 5}'
