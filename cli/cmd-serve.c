@@ -54,7 +54,7 @@ static int parse_options(int argc, char **argv, serve_options *o, int *help)
             puts(SERVE_USAGE "\n\nRuns every connected source at http://ADDR:P/hooks/<token> until Ctrl-C.\n"
                  "  --port P            port (default $SRCFN_PORT or 8720; 0: any free port)\n"
                  "  --bind ADDR         address to listen on (default 127.0.0.1)\n"
-                 "  --workers N         functions run on N threads at once (default 2)\n"
+                 "  --workers N         functions run on N threads at once (default 4)\n"
                  "  --retry-base-ms MS  first delay before running a Retry error again (default 1000; doubles)");
             return EXIT_OK;
         case 'p':
