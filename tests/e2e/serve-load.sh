@@ -36,6 +36,7 @@ policies() {
     [ "$(cat "$t/comm")" = "$1" ] && awk '{ print $41 }' "$t/stat"
   done | sort -u | tr '\n' ' '
 }
+expect_eq "load: four workers by default" "$(cat /proc/"$SERVE_PID"/task/*/comm | grep -c '^srcfn-worker$')" 4
 expect_eq "load: workers run at the lowest priority (SCHED_IDLE)" "$(policies srcfn-worker)" "5 "
 expect_eq "load: the listener's threads keep the normal priority" "$(policies MHD-worker)" "0 "
 expect_eq "load: the store's writer keeps the normal priority" "$(policies srcfn-writer)" "0 "
