@@ -1,10 +1,16 @@
 /*
  * server: the webhook listener of server.h on libmicrohttpd.
  *
- * Threading: MHD's internal polling with epoll on a pool of threads
- * (opt->threads, default 2); the handler runs on those threads. Each thread
- * multiplexes many connections, so idle or slow clients cost a socket and a
- * small memory pool (CONN_MEMORY), never a thread.
+ * Threading: opt->threads (default 2) MHD daemons, each polling with epoll
+ * on its own internal thread, bound to the same address with SO_REUSEPORT,
+ * so the kernel spreads connections evenly over them (one daemon with a
+ * thread pool lets whichever thread wakes first accept, up to ten at a time:
+ * a burst of connections often all went to one thread, the other idle).
+ * Since SO_REUSEPORT would also let another server join the port silently,
+ * the port is first bound by a plain socket (for port 0, a free one is found
+ * so), so "in use" stays an error. The handler runs on those threads. Each thread multiplexes many
+ * connections, so idle or slow clients cost a socket and a small memory
+ * pool (CONN_MEMORY), never a thread.
  *
  * A request goes through three phases on its connection:
  *   HEAD  from connecting (or the previous response) until the head is parsed;
@@ -63,11 +69,13 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "webhook/jsoncheck.h"
 
 #define DEFAULT_THREADS 2
-#define CONN_LIMIT 10000
+#define MAX_DAEMONS 16
+#define CONN_LIMIT 10000           /* in all, shared out between the daemons */
 #define CONN_MEMORY (32 * 1024)
 #define LISTEN_BACKLOG 1024
 #define WATCH_INTERVAL_MS 250
@@ -99,7 +107,8 @@ struct server_deferred {
 };
 
 struct server {
-    struct MHD_Daemon *mhd;
+    struct MHD_Daemon *mhd[MAX_DAEMONS];
+    int n_mhd;
     server_handler handler;
     void *ctx;
     char *api_prefix;          /* NULL: every path is a webhook (POST only) */
@@ -637,16 +646,45 @@ static int parse_bind(const char *host, int port, bind_addr *a, int *ipv6)
     return inet_pton(AF_INET, host, &a->v4.sin_addr) == 1 ? 0 : -1;
 }
 
-static struct MHD_Daemon *start_mhd(server *s, const server_options *opt, const bind_addr *addr, int ipv6)
+static socklen_t addr_len(int ipv6)
+{
+    return ipv6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+/* Binds a plain socket (SO_REUSEADDR, as MHD sets, but not SO_REUSEPORT)
+ * to addr, port 0 meaning any free one, and writes the port it got into
+ * addr: 0, or -1 when anything listens there (a server sharing its port
+ * through SO_REUSEPORT included) or it cannot bind. */
+static int claim_port(bind_addr *addr, int ipv6)
+{
+    int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    bind_addr got;
+    socklen_t len = sizeof got;
+    int ok = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 &&
+             bind(fd, &addr->sa, addr_len(ipv6)) == 0 && getsockname(fd, &got.sa, &len) == 0;
+    close(fd);
+    if (!ok)
+        return -1;
+    if (ipv6)
+        addr->v6.sin6_port = got.v6.sin6_port;
+    else
+        addr->v4.sin_port = got.v4.sin_port;
+    return 0;
+}
+
+static struct MHD_Daemon *start_mhd(server *s, const bind_addr *addr, int ipv6, unsigned reuse, unsigned limit)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6)
         flags |= MHD_USE_IPv6;
-    unsigned threads = opt->threads > 0 ? (unsigned)opt->threads : DEFAULT_THREADS;
-    return MHD_start_daemon(flags, (uint16_t)opt->port, NULL, NULL, on_request, s,
+    uint16_t port = ntohs(ipv6 ? addr->v6.sin6_port : addr->v4.sin_port);
+    return MHD_start_daemon(flags, port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, &addr->sa,
-                            MHD_OPTION_THREAD_POOL_SIZE, threads,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
+                            MHD_OPTION_LISTENING_ADDRESS_REUSE, reuse,
+                            MHD_OPTION_CONNECTION_LIMIT, limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_IDLE_TIMEOUT_S,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)LISTEN_BACKLOG,
@@ -654,6 +692,36 @@ static struct MHD_Daemon *start_mhd(server *s, const server_options *opt, const 
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_END);
+}
+
+static void stop_daemons(server *s)
+{
+    for (int i = 0; i < s->n_mhd; i++)
+        MHD_stop_daemon(s->mhd[i]);
+    s->n_mhd = 0;
+}
+
+/* Starts the daemons on addr (port 0: a free port, claimed first so that
+ * they all share it) and sets s->port; 0, or -1 with none left running. */
+static int start_daemons(server *s, const server_options *opt, bind_addr *addr, int ipv6)
+{
+    int n = opt->threads > 0 ? opt->threads : DEFAULT_THREADS;
+    if (n > MAX_DAEMONS)
+        n = MAX_DAEMONS;
+    if (n > 1 && claim_port(addr, ipv6) != 0)
+        return -1;
+    unsigned limit = (unsigned)(CONN_LIMIT / n);
+    for (int i = 0; i < n; i++) {
+        s->mhd[i] = start_mhd(s, addr, ipv6, n > 1, limit);
+        if (!s->mhd[i]) {
+            stop_daemons(s);
+            return -1;
+        }
+        s->n_mhd++;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd[0], MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : opt->port;
+    return 0;
 }
 
 server *server_start(const server_options *opt, server_handler handler, void *ctx, char **err)
@@ -683,18 +751,15 @@ server *server_start(const server_options *opt, server_handler handler, void *ct
         abort();
     pthread_condattr_destroy(&attr);
     raise_fd_limit();
-    s->mhd = start_mhd(s, opt, &addr, ipv6);
-    if (!s->mhd) {
+    if (start_daemons(s, opt, &addr, ipv6) != 0) {
         char port[16];
         snprintf(port, sizeof port, "%d", opt->port);
         *err = error_text(opt->port ? "cannot listen (in use?) on port " : "cannot listen on a free port", opt->port ? port : "");
         server_free(s);
         return NULL;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = info ? info->port : opt->port;
     if (pthread_create(&s->watchdog, NULL, watchdog_main, s) != 0) {
-        MHD_stop_daemon(s->mhd);
+        stop_daemons(s);
         server_free(s);
         *err = error_text("cannot start a thread: ", strerror(errno));
         return NULL;
@@ -716,7 +781,7 @@ void server_stop(server *s)
     while (s->deferred > 0)
         pthread_cond_wait(&s->drained, &s->lock);
     pthread_mutex_unlock(&s->lock);
-    MHD_stop_daemon(s->mhd);
+    stop_daemons(s);
     pthread_mutex_lock(&s->lock);
     s->stopping = 1;
     pthread_cond_signal(&s->wake);

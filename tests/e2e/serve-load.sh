@@ -30,16 +30,26 @@ wait_until 60 all_done
 expect_eq "load: every one of them runs" "$(sql "SELECT count(*) FROM requests WHERE state = 'done'")" 400
 
 # --- scheduling ------------------------------------------------------------------------
-# Field 41 of /proc/PID/task/TID/stat is the scheduling policy: 0 normal, 5 SCHED_IDLE.
+# Field 41 of /proc/PID/task/TID/stat is the scheduling policy: 0 normal, 5
+# SCHED_IDLE. policies GLOB: those of the threads whose name matches GLOB.
 policies() {
   for t in /proc/"$SERVE_PID"/task/*; do
-    [ "$(cat "$t/comm")" = "$1" ] && awk '{ print $41 }' "$t/stat"
+    # shellcheck disable=SC2254
+    case "$(cat "$t/comm")" in $1) awk '{ print $41 }' "$t/stat" ;; esac
   done | sort -u | tr '\n' ' '
 }
 expect_eq "load: four workers by default" "$(cat /proc/"$SERVE_PID"/task/*/comm | grep -c '^srcfn-worker$')" 4
 expect_eq "load: workers run at the lowest priority (SCHED_IDLE)" "$(policies srcfn-worker)" "5 "
-expect_eq "load: the listener's threads keep the normal priority" "$(policies MHD-worker)" "0 "
+expect_eq "load: the listener's threads keep the normal priority" "$(policies 'MHD-*')" "0 "
 expect_eq "load: the store's writer keeps the normal priority" "$(policies srcfn-writer)" "0 "
+
+# The listener: one thread per core (at least two here), each with its own
+# socket on the port (SO_REUSEPORT), so the kernel shares connections out.
+LISTENERS=$(ss -ltnH "sport = :$PORT" 2>/dev/null | wc -l | tr -d ' ')
+expect_eq "load: the listener has a socket per thread on its port" \
+  "$(test "$LISTENERS" -ge 2 && test "$LISTENERS" = "$(cat /proc/"$SERVE_PID"/task/*/comm | grep -c '^MHD-')" && echo ok)" ok
+mkdir -p "$TMP/other" && (cd "$TMP/other" && "$SRCFN" init >/dev/null 2>&1 && timeout 20 "$SRCFN" serve --port "$PORT" >/dev/null 2>"$TMP/other.err")
+expect_eq "load: another server cannot share the port" "$?:$(grep -c 'in use' "$TMP/other.err")" "1:1"
 
 # --- SIGTERM in the middle of a load -----------------------------------------------------
 STOPPED_PID=$SERVE_PID
