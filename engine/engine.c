@@ -93,6 +93,8 @@ static void native_core_register(duk_context *ctx)
     duk_put_function_list(ctx, -1, funcs);
     duk_push_string(ctx, REQUEST_KEY);
     duk_put_prop_string(ctx, -2, "requestKey");
+    duk_push_string(ctx, DUK_HIDDEN_SYMBOL("srcfn.promise"));   /* see 20-promise.js */
+    duk_put_prop_string(ctx, -2, "promiseKey");
 }
 
 /* Every native module, in the order they register. */

@@ -243,6 +243,7 @@ scenario('objects and errors', function (log) {
   eq(JSON.stringify(p), '{}', 'JSON of a promise');
   eq(Object.keys(p), [], 'no enumerable state');
   eq(Object.getOwnPropertyNames(p), [], 'no named state');
+  eq(Object.getOwnPropertySymbols(p).length, 0, 'no symbol state either, as in Node');
   eq(Object.prototype.toString.call(p), '[object Promise]', 'toStringTag');
   ok(p instanceof Promise, 'instanceof');
   ok(!(Object.create(p) instanceof Error), 'sanity');

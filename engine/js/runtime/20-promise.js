@@ -6,8 +6,9 @@
  * native promise), Promise.resolve(p) returns p itself.
  *
  * Invariants:
- * - A promise's state lives in one hidden record under a private Symbol
- *   (non-enumerable), so JSON.stringify(promise) is "{}". The brand check is
+ * - A promise's state lives in one record under a hidden symbol (Duktape's:
+ *   no enumeration, getOwnPropertySymbols or user code sees it), so
+ *   JSON.stringify(promise) is "{}" and a promise has no own keys. The brand check is
  *   that the record is the object's own property (an object inheriting from a
  *   promise is not one).
  * - Nothing a promise holds refers back to it: no record.promise, resolving
@@ -48,9 +49,11 @@ function runMicrotasks() {
   if (drainingMicrotasks) return;
   drainingMicrotasks = true;
   try {
-    while (microtaskHead < microtasks.length) runNextJob();
-    microtasks = [];
-    microtaskHead = 0;
+    if (microtaskHead < microtasks.length) {
+      while (microtaskHead < microtasks.length) runNextJob();
+      microtasks = [];
+      microtaskHead = 0;
+    }
     collectUnhandledRejections();
   } finally {
     drainingMicrotasks = false;
@@ -100,21 +103,18 @@ function queueMicrotask(callback) {
 
 /* ---- promise records ------------------------------------------------------ */
 
-var PROMISE = Symbol('srcfn.promise');
+var PROMISE = native.promiseKey;   /* a hidden symbol: no code outside the runtime sees it */
 var PENDING = 0, FULFILLED = 1, REJECTED = 2;
 var STATE_NAMES = ['pending', 'fulfilled', 'rejected'];
 
 function initPromise(promise) {
-  Object.defineProperty(promise, PROMISE, {
-    value: {
-      state: PENDING,
-      value: undefined,
-      reactions: null,   /* flat: derived promise, onFulfilled, onRejected, ... */
-      handled: false,    /* a then() has been attached */
-      reported: false    /* its reason is in unhandledRejections */
-    },
-    writable: false, enumerable: false, configurable: false
-  });
+  promise[PROMISE] = {
+    state: PENDING,
+    value: undefined,
+    reactions: null,   /* flat: derived promise, onFulfilled, onRejected, ... */
+    handled: false,    /* a then() has been attached */
+    reported: false    /* its reason is in unhandledRejections */
+  };
   return promise;
 }
 
@@ -275,6 +275,7 @@ function performThen(record, onFulfilled, onRejected, derived) {
 /* ---- unhandled rejections ---------------------------------------------------- */
 
 function collectUnhandledRejections() {
+  if (!pendingRejections.length) return;
   var records = pendingRejections;
   pendingRejections = [];
   for (var i = 0; i < records.length; i++) {

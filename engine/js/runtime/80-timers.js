@@ -59,7 +59,7 @@ function fireTimers() {
   }
 }
 
-function clearAllTimers() { timers = []; }
+function clearAllTimers() { if (timers.length) timers = []; }
 
 defineGlobal('setTimeout', function (fn, delay) {
   return addTimer(fn, delay, Array.prototype.slice.call(arguments, 2), false);
