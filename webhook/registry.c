@@ -17,9 +17,9 @@
 struct registry {
     sqlite3 *db;
     pthread_mutex_t lock;          /* guards current */
-    pthread_mutex_t refresh_lock;  /* guards db and last_refresh */
+    pthread_mutex_t refresh_lock;  /* guards db and last_miss */
     registry_snap *current;
-    int64_t last_refresh;
+    int64_t last_miss;             /* when a miss last refreshed (mono ms; 0: never) */
 };
 
 static int64_t mono_ms(void)
@@ -126,7 +126,6 @@ static void swap_in(registry *r, registry_snap *s)
 int registry_refresh(registry *r, char **err)
 {
     pthread_mutex_lock(&r->refresh_lock);
-    r->last_refresh = mono_ms();
     int64_t stamp = 0;
     int rc = instances_stamp(r->db, &stamp, err);
     if (rc == 0 && (!r->current || stamp != r->current->stamp)) {
@@ -142,10 +141,15 @@ int registry_refresh(registry *r, char **err)
     return rc;
 }
 
+/* Only misses count against the rate limit: a periodic refresh just before
+ * an instance was connected must not make its first webhook a 404. */
 void registry_refresh_soon(registry *r)
 {
     pthread_mutex_lock(&r->refresh_lock);
-    int due = mono_ms() - r->last_refresh >= REGISTRY_MISS_REFRESH_MS;
+    int64_t now = mono_ms();
+    int due = r->last_miss == 0 || now - r->last_miss >= REGISTRY_MISS_REFRESH_MS;
+    if (due)
+        r->last_miss = now;
     pthread_mutex_unlock(&r->refresh_lock);
     char *err = NULL;
     if (due && registry_refresh(r, &err) < 0)

@@ -37,7 +37,8 @@ void registry_close(registry *r);
 /* Reloads when an instance changed: 1 reloaded, 0 unchanged, -1 error (*err). */
 int registry_refresh(registry *r, char **err);
 
-/* Refreshes unless it was done less than REGISTRY_MISS_REFRESH_MS ago. */
+/* For a miss (an unknown token): refreshes unless a miss did less than
+ * REGISTRY_MISS_REFRESH_MS ago (the periodic refreshes do not count). */
 void registry_refresh_soon(registry *r);
 
 registry_snap *registry_get(registry *r);

@@ -5,7 +5,8 @@
  * listener's fast JSON check (jsoncheck, which must answer as jsonsort_valid),
  * the error log's limits (100 per instance, 30 days), and the queue's writer
  * (inserts, attempts, outcomes, recovery of interrupted runs, inserts that
- * nobody waits for, the log copied into the database as it grows).
+ * nobody waits for, the log copied into the database as it grows), and the
+ * registry's refresh on an unknown token.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -17,7 +18,9 @@
 #include "webhook/jsoncheck.h"
 #include "webhook/jsonsort.h"
 #include "webhook/queue.h"
+#include "webhook/registry.h"
 #include "webhook/server.h"
+#include "workspace/instances.h"
 #include "workspace/store.h"
 
 /* Whether jsonsort turns in into want (NULL: refuses it). */
@@ -359,6 +362,34 @@ static void test_async_inserts(const char *root)
     free(err);
 }
 
+static void test_registry_miss(const char *root)
+{
+    char *err = NULL;
+    registry *r = registry_open(root, &err);
+    sqlite3 *db = store_open(root, &err);
+    CHECK("registry: opens", r && db);
+    if (!r || !db) {
+        registry_close(r);
+        store_close(db);
+        free(err);
+        return;
+    }
+    int refreshed = registry_refresh(r, &err) >= 0;   /* serve's periodic refresh */
+    instance_row row = {.name = "late", .function = "fn", .token = instance_random_hex(INSTANCE_TOKEN_BYTES),
+                        .settings = json_object(), .write_key = "wk", .endpoint = "-"};
+    int inserted = instance_insert(db, &row, &err) == 0;
+    registry_refresh_soon(r);   /* the listener's miss on its token, at once */
+    registry_snap *s = registry_get(r);
+    CHECK("registry: an instance connected right after a periodic refresh is found on its first miss",
+          refreshed && inserted && registry_by_token(s, row.token) != NULL);
+    registry_put(s);
+    free(row.token);
+    json_decref(row.settings);
+    store_close(db);
+    registry_close(r);
+    free(err);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/srcfn-test-serve-XXXXXX";
@@ -376,6 +407,7 @@ int main(void)
     }
     test_queue(dir);
     test_async_inserts(dir);
+    test_registry_miss(dir);
     free(err);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
