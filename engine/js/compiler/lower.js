@@ -1,20 +1,23 @@
 /*
  * srcfnLower(source, filename): modern JavaScript in, ES5 for Duktape out.
  *
- * Two passes, both on real tooling:
+ * Three passes, all on real tooling:
  *  1. acorn parses the source as ES2022 and this file rewrites, with
  *     magic-string, what buble cannot take or gets wrong for Node code:
  *     async functions and await, generators and yield (run on Duktape
- *     coroutines by the runtime's __srcfn_async / __srcfn_gen), optional
- *     chaining, ??, logical assignment, for...of (the iterator protocol, so Map,
- *     Set and generators iterate), spread of any iterable, optional catch
- *     bindings, numeric separators.
+ *     coroutines by the runtime's __srcfn_async / __srcfn_gen, or at once by
+ *     __srcfn_async_now when there is no await), optional chaining, ??,
+ *     logical assignment, for...of (the iterator protocol, so Map, Set and
+ *     generators iterate), spread of any iterable, optional catch bindings,
+ *     numeric separators; and it marks every arrow (markArrow).
  *  2. buble lowers the rest of ES2015+ (arrows, classes, let/const, templates,
  *     destructuring, default and rest parameters, object spread, **).
+ *  3. acorn again, on buble's output: each marked arrow becomes a method
+ *     of an object literal, which has no prototype (methodArrows).
  *
- * Invariant: pass 1 never adds or removes a line break (a multi-line for...of
- * head pattern is the one exception), so buble's source map alone maps lines
- * of the output back to the user's file.
+ * Invariant: passes 1 and 3 never add or remove a line break (a multi-line
+ * for...of head pattern is the one exception), so buble's source map alone
+ * maps lines of the output back to the user's file.
  *
  * Returns a JSON string: {"code", "lines"} or {"error", "line"}.
  */
