@@ -480,10 +480,6 @@ static void push_request(duk_context *ctx, const engine_request *req)
         push_bytes(ctx, req->body ? req->body : "", req->body ? req->body_len : 0);
     }
     duk_put_prop_string(ctx, -2, "body");
-    if (req->json_text) {
-        push_bytes(ctx, req->json_text, req->json_text_len);
-        duk_put_prop_string(ctx, -2, "jsonText");
-    }
     duk_push_boolean(ctx, is_form(req->headers));
     duk_put_prop_string(ctx, -2, "form");
     duk_push_boolean(ctx, req->sort_keys != 0);

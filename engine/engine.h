@@ -36,9 +36,6 @@ typedef struct engine_request {
     const char *body;     /* raw body bytes (need not be NUL-terminated); may be NULL */
     size_t body_len;
     json_t *body_json;    /* instead of body: a value sent as JSON.stringify writes it */
-    const char *json_text; /* what json() parses instead of body (a deployed
-                              function's copy with sorted keys); may be NULL */
-    size_t json_text_len;
     int sort_keys;        /* json() gives every object's keys in order (UTF-8
                              bytes), as Segment does for a deployed function */
 } engine_request;

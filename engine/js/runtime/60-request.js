@@ -2,8 +2,8 @@
  * The `request` onRequest receives. engine.c makes it (push_request): an
  * object with ServerRequest.prototype, its `method`, and under a hidden key
  * (native.requestKey) the record {url, headers: [[name, value], ...], body,
- * jsonText, form, sortKeys}, where body and jsonText are the bytes received
- * and sortKeys asks json() for objects with sorted keys (a deployed function).
+ * form, sortKeys}, where body is the bytes received and sortKeys asks json()
+ * for objects with sorted keys (a deployed function).
  *
  * Like the ServerRequest of Segment's Node.js runtime:
  *   json()   the body parsed as JSON (a SyntaxError propagates), or, when the
@@ -39,10 +39,9 @@ function ownData(obj, key, value) {
 ServerRequest.prototype.json = function json() {
   var data = requestData(this);
   if (data.parsed === undefined) {
-    /* A deployed function parses the copy with sorted keys; text() stays raw,
-     * so signatures over the bytes the provider sent still verify. */
-    var bytes = data.jsonText !== undefined ? data.jsonText : data.body;
-    data.parsed = data.form ? parseForm(native.text(bytes)) : native.parseJson(bytes, data.sortKeys);
+    /* A deployed function's keys come sorted; text() stays raw, so
+     * signatures over the bytes the provider sent still verify. */
+    data.parsed = data.form ? parseForm(native.text(data.body)) : native.parseJson(data.body, data.sortKeys);
   }
   return data.parsed;
 };
