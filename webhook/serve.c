@@ -169,11 +169,80 @@ static json_t *accept_request(serve *sv, const instance_row *inst, const server_
     return reply;
 }
 
+/* --- the management API, off the listener threads ------------------------------------------------- */
+
+/* A management call, answered on a thread of its own: one call may take long
+ * (a deploy lowers code), and a listener thread serves many connections, so
+ * holding one would stall webhooks. The request's fields are copied, as the
+ * listener's are only valid while its handler runs. */
+typedef struct mgmt_call {
+    const char *root;
+    server_request req;
+    server_deferred *answer;
+} mgmt_call;
+
+static void mgmt_call_free(mgmt_call *m)
+{
+    free((char *)m->req.method);
+    free((char *)m->req.path);
+    free((char *)m->req.query);
+    json_decref(m->req.headers);
+    free((char *)m->req.body);
+    free(m);
+}
+
+static void *mgmt_thread(void *arg)
+{
+    mgmt_call *m = arg;
+    int status = 500;
+    json_t *reply = mgmt_handle(m->root, &m->req, &status);
+    server_resume(m->answer, status, reply);
+    mgmt_call_free(m);
+    return NULL;
+}
+
+/* Starts the call on its own thread; NULL when it has to be answered here
+ * (the server is stopping, or no thread could start). */
+static json_t *mgmt_defer(serve *sv, const server_request *req, int *status)
+{
+    mgmt_call *m = calloc(1, sizeof *m);
+    if (!m)
+        return mgmt_handle(sv->root, req, status);
+    m->root = sv->root;
+    m->req = (server_request){.method = xstrdup(req->method), .path = xstrdup(req->path),
+                              .query = xstrdup(req->query), .headers = json_incref(req->headers),
+                              .body_len = req->body_len};
+    m->req.body = malloc(req->body_len + 1);
+    pthread_attr_t attr;
+    int attr_ok = pthread_attr_init(&attr) == 0;
+    pthread_t t;
+    if (!m->req.body || !attr_ok || pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) != 0 ||
+        !(m->answer = server_defer(req))) {
+        if (attr_ok)
+            pthread_attr_destroy(&attr);
+        mgmt_call_free(m);
+        return mgmt_handle(sv->root, req, status);
+    }
+    if (req->body)
+        memcpy((char *)m->req.body, req->body, req->body_len);
+    ((char *)m->req.body)[req->body_len] = '\0';
+    if (pthread_create(&t, &attr, mgmt_thread, m) != 0) {
+        /* Deferred already: answer it from here, the same way. */
+        pthread_attr_destroy(&attr);
+        mgmt_thread(m);
+        *status = SERVER_DEFERRED;
+        return NULL;
+    }
+    pthread_attr_destroy(&attr);
+    *status = SERVER_DEFERRED;
+    return NULL;
+}
+
 static json_t *on_webhook(void *ctx, const server_request *req, int *status)
 {
     serve *sv = ctx;
     if (mgmt_owns(req->path))
-        return mgmt_handle(sv->root, req, status);
+        return mgmt_defer(sv, req, status);
     char *token = path_token(req->path);
     if (!token)
         return refusal(status, 404, "not found: webhook URLs are /hooks/<token>");

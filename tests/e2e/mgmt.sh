@@ -377,6 +377,29 @@ case $AUDIT in *abcdef987654*|*srcfn_[0-9a-f]*) fail "audit: no secret or token 
 HUMAN=$("$SRCFN" audit --limit 3)
 expect_eq "audit: --limit" "$(echo "$HUMAN" | wc -l | tr -d ' ')" 4
 
+# --- a slow call holds no webhook ------------------------------------------------------------------------------
+# A deploy of new code lowers it (seconds for this one); meanwhile webhooks on
+# fresh connections are answered: the call runs on a thread of its own, not on
+# the listener thread its connection came in on. Each curl notes when it ends.
+{
+  echo "// $TMP: new code each run, so it is lowered anew, not found in the cache"
+  echo 'async function onRequest(request) { Segment.track({ event: "Hit", userId: "u1" }) }'
+  for i in $(seq 150); do echo "const f$i = (a, b) => ({ ...a, b, c: a?.x ?? b, d: [1, 2].map(x => x * $i) });"; done
+} >"$WS/a/handler.js"
+HOOK_A=$(hook ea)
+: >"$TMP/order"
+( curl -s -o /dev/null -X POST -H "Authorization: Bearer $(token owner)" "$BASE/functions/a/deploy"; echo deploy >>"$TMP/order" ) &
+DEPLOY=$!
+sleep 0.3
+HOOKS=""
+for i in 1 2 3 4 5 6 7 8; do
+  ( curl -s -o /dev/null -H 'Content-Type: application/json' --data-binary '{}' "$HOOK_A"; echo "hook $i" >>"$TMP/order" ) &
+  HOOKS="$HOOKS $!"
+done
+wait $DEPLOY $HOOKS
+expect_eq "a slow deploy: the eight webhooks sent during it are answered before it" \
+  "$(grep -n . "$TMP/order" | sed -n 's/^\([0-9]*\):deploy$/\1/p')" 9
+
 # --- stop ------------------------------------------------------------------------------------------------------
 serve_stop
 expect_eq "serve stops cleanly" "$SERVE_RC" 0
