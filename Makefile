@@ -20,7 +20,7 @@ ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sani
 
 # engine/duk-unit.c is Duktape's translation unit, built with Duktape's flags below.
 SRC := $(filter-out engine/duk-unit.c,$(wildcard engine/*.c workspace/*.c webhook/*.c tui/*.c cli/*.c))
-HDR := $(wildcard engine/*.h workspace/*.h webhook/*.h tui/*.h cli/*.h)
+HDR := $(wildcard util/*.h engine/*.h workspace/*.h webhook/*.h tui/*.h cli/*.h)
 
 # JavaScript that is embedded into the binary (see engine/embed.c).
 RUNTIME_JS  := $(sort $(wildcard engine/js/runtime/*.js))

@@ -27,6 +27,7 @@
 #include "engine/lower.h"
 #include "engine/native.h"
 #include "engine/settings.h"
+#include "util/xalloc.h"
 
 #define OOM_REPORT_HEADROOM (4u * 1024 * 1024)
 #define WAIT_SLICE_MS 50
@@ -105,14 +106,6 @@ static const native_register_fn native_modules[] = {
     native_json_register,
     native_fetch_register,
 };
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 json_t *engine_error(const char *type, const char *name, const char *message, int line)
 {

@@ -20,6 +20,7 @@
 
 #include "engine/embed.h"
 #include "engine/heap.h"
+#include "util/xalloc.h"
 
 #define COMPILER_HEAP_CAP   (512u * 1024 * 1024)
 #define COMPILER_TIMEOUT_NS (30LL * 1000000000)
@@ -27,14 +28,6 @@
 static pthread_mutex_t compiler_lock = PTHREAD_MUTEX_INITIALIZER;
 static duk_context *compiler;
 static heap_state compiler_state;
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 /* --- cache location and key ------------------------------------------------ */
 

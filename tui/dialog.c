@@ -15,14 +15,7 @@
 #include <string.h>
 
 #include "tui/ui.h"
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
+#include "util/xalloc.h"
 
 dialog *dialog_new(const char *title, const char *message)
 {

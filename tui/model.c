@@ -31,6 +31,7 @@
 #include "workspace/scaffold.h"
 #include "workspace/secrets.h"
 #include "workspace/workspace.h"
+#include "util/xalloc.h"
 
 static char *fmt(const char *f, const char *a, const char *b)
 {
@@ -38,14 +39,6 @@ static char *fmt(const char *f, const char *a, const char *b)
     if (asprintf(&s, f, a, b) < 0)
         abort();
     return s;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
 }
 
 int model_write_file(const char *path, const char *data, size_t len, int mode, char **err)

@@ -49,6 +49,7 @@
 
 #include "webhook/delivery.h"
 #include "workspace/store.h"
+#include "util/xalloc.h"
 
 #define BUSY_YIELDS 16
 #define BUSY_SHORT 200          /* 20 us sleeps: 4 ms */
@@ -80,14 +81,6 @@ static int64_t mono_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
 }
 
 static int fail(sqlite3 *db, char **err, const char *what)

@@ -36,6 +36,7 @@
 #include "webhook/server.h"
 #include "webhook/workers.h"
 #include "workspace/store.h"
+#include "util/xalloc.h"
 
 #define POLL_MS 300
 /* Listener threads: one per core. None waits for the store: a request
@@ -51,14 +52,6 @@ typedef struct serve {
     queue_writer *writer;
     workers *workers;
 } serve;
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 /* --- the webhook handler -------------------------------------------------------------------------- */
 

@@ -72,6 +72,7 @@
 #include <unistd.h>
 
 #include "webhook/jsoncheck.h"
+#include "util/xalloc.h"
 
 #define DEFAULT_THREADS 2
 #define MAX_DAEMONS 16
@@ -128,14 +129,6 @@ static int64_t mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
 }
 
 /* --- content types and validation ------------------------------------------------ */

@@ -38,6 +38,7 @@
 #include "workspace/deploy.h"
 #include "workspace/secrets.h"
 #include "workspace/store.h"
+#include "util/xalloc.h"
 
 #define PRELOAD_MAX (64u * 1024 * 1024)
 #define WORKERS_NICE 19
@@ -98,14 +99,6 @@ struct workers {
     int started;           /* threads running */
     worker *ws;
 };
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 static int64_t mono_ms(void)
 {

@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "engine/jsonout.h"
 #include "workspace/request-file.h"
+#include "util/xalloc.h"
 
 #define MAX_DIFF_LINES 20    /* per example; the rest are counted */
 #define SHOW_MAX 160         /* characters of a value shown in a diff line */
@@ -47,26 +48,6 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *copy = strdup(s);
-    if (!copy)
-        abort();
-    return copy;
-}
-
-static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
 }
 
 /* --- differences ----------------------------------------------------------------- */

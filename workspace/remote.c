@@ -13,16 +13,9 @@
 #include <unistd.h>
 
 #include "workspace/store.h"
+#include "util/xalloc.h"
 
 #define LOCAL_NAME_MAX 64
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 /* --- configuration ------------------------------------------------------------------ */
 

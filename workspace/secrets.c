@@ -4,6 +4,7 @@
  */
 #include "workspace/secrets.h"
 #include "workspace/store.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,14 +31,6 @@ static void *xmalloc(size_t n)
     if (!p)
         abort();
     return p;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
 }
 
 /* --- the key file ---------------------------------------------------------------- */

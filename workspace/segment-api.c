@@ -3,27 +3,15 @@
  * reading of its reply envelope (see segment-api.h).
  */
 #include "workspace/segment-api.h"
+#include "util/xalloc.h"
 
 #include <curl/curl.h>
 #include <openssl/crypto.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RAW_SHOWN 200   /* bytes of a non-JSON error body quoted */
-
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        abort();
-    va_end(ap);
-    return s;
-}
 
 typedef struct reply {
     char *data;
@@ -53,7 +41,7 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 
 static void append(char **acc, const char *piece)
 {
-    char *joined = *acc ? format("%s; %s", *acc, piece) : format("%s", piece);
+    char *joined = *acc ? xasprintf("%s; %s", *acc, piece) : xasprintf("%s", piece);
     free(*acc);
     *acc = joined;
 }
@@ -68,7 +56,7 @@ static char *errors_text(json_t *errors)
         const char *field = json_string_value(json_object_get(e, "field"));
         if (!message)
             continue;
-        char *piece = field && *field ? format("%s (field %s)", message, field) : format("%s", message);
+        char *piece = field && *field ? xasprintf("%s (field %s)", message, field) : xasprintf("%s", message);
         append(&acc, piece);
         free(piece);
     }
@@ -86,11 +74,11 @@ char *segment_api_error_message(const char *raw, size_t len)
     if (!alt)
         alt = json_string_value(json_object_get(doc, "error"));
     if (!msg && alt)
-        msg = format("%s", alt);
+        msg = xasprintf("%s", alt);
     json_decref(doc);
     if (!msg) {
         size_t n = len < RAW_SHOWN ? len : RAW_SHOWN;
-        msg = format("%.*s%s", (int)n, raw, len > n ? "…" : "");
+        msg = xasprintf("%.*s%s", (int)n, raw, len > n ? "…" : "");
         for (char *p = msg; *p; p++) {
             if (*p == '\n' || *p == '\r' || *p == '\t')
                 *p = ' ';
@@ -136,7 +124,7 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *line, 
 
 static struct curl_slist *make_headers(const char *token, int with_body)
 {
-    char *auth = format("Authorization: Bearer %s", token);
+    char *auth = xasprintf("Authorization: Bearer %s", token);
     int ok = 1;
     struct curl_slist *h = add_header(NULL, auth, &ok);
     OPENSSL_cleanse(auth, strlen(auth));
@@ -191,7 +179,7 @@ static segment_outcome read_reply(const char *method, const char *url, long stat
 {
     if (status < 200 || status > 299) {
         char *msg = segment_api_error_message(r->data, r->len);
-        *err = format("%s %s: %ld %s%s%s", method, url, status, reason(status), msg ? ": " : "", msg ? msg : "");
+        *err = xasprintf("%s %s: %ld %s%s%s", method, url, status, reason(status), msg ? ": " : "", msg ? msg : "");
         free(msg);
         return SEGMENT_API_ERROR;
     }
@@ -199,7 +187,7 @@ static segment_outcome read_reply(const char *method, const char *url, long stat
     json_t *doc = r->len ? json_loadb(r->data, r->len, 0, &jerr) : NULL;
     json_t *d = json_object_get(doc, "data");
     if (!json_is_object(d)) {
-        *err = format("%s %s: %ld, but the reply is not the Public API's {\"data\": …} envelope", method, url, status);
+        *err = xasprintf("%s %s: %ld, but the reply is not the Public API's {\"data\": …} envelope", method, url, status);
         json_decref(doc);
         return SEGMENT_API_ERROR;
     }
@@ -214,7 +202,7 @@ segment_outcome segment_api_call(const char *base, const char *token, const char
     *data = NULL;
     *err = NULL;
     *status = 0;
-    char *url = format("%s%s", base, path);
+    char *url = xasprintf("%s%s", base, path);
     char *payload = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     struct curl_slist *headers = make_headers(token, body != NULL);
     CURL *c = curl_easy_init();
@@ -223,16 +211,16 @@ segment_outcome segment_api_call(const char *base, const char *token, const char
     segment_outcome out = SEGMENT_NETWORK_ERROR;
     CURLcode rc = CURLE_FAILED_INIT;
     if ((body && !payload) || !headers || !c) {
-        *err = format("%s %s: cannot prepare the request", method, url);
+        *err = xasprintf("%s %s: cannot prepare the request", method, url);
     } else if ((rc = set_options(c, url, method, payload, headers, &r, errbuf)) != CURLE_OK) {
-        *err = format("%s %s: cannot prepare the request: %s", method, url, curl_easy_strerror(rc));
+        *err = xasprintf("%s %s: cannot prepare the request: %s", method, url, curl_easy_strerror(rc));
     } else if ((rc = curl_easy_perform(c)) != CURLE_OK) {
         if (r.too_large)
-            *err = format("%s %s: the reply is larger than %ld bytes", method, url, SEGMENT_API_MAX_REPLY);
+            *err = xasprintf("%s %s: the reply is larger than %ld bytes", method, url, SEGMENT_API_MAX_REPLY);
         else
-            *err = format("cannot reach %s (%s %s): %s", base, method, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+            *err = xasprintf("cannot reach %s (%s %s): %s", base, method, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
     } else if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status) != CURLE_OK) {
-        *err = format("%s %s: cannot read the reply's status", method, url);
+        *err = xasprintf("%s %s: cannot read the reply's status", method, url);
     } else {
         out = read_reply(method, url, *status, &r, data, err);
     }

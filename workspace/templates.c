@@ -3,6 +3,7 @@
  * Shared by `srcfn new`, `srcfn templates` and the studio so they agree.
  */
 #include "workspace/templates.h"
+#include "util/xalloc.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -19,14 +20,6 @@ static char *join(const char *a, const char *b)
     if (asprintf(&s, "%s/%s", a, b) < 0)
         abort();
     return s;
-}
-
-static char *xstrdup(const char *s)
-{
-    char *copy = strdup(s);
-    if (!copy)
-        abort();
-    return copy;
 }
 
 static int is_dir(const char *path)
