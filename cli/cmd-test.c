@@ -248,7 +248,7 @@ static int confirmed(size_t n)
  * Returns the number of examples still failing afterwards. */
 static size_t update(functest_run *runs, size_t nruns, int yes)
 {
-    size_t todo = 0, failing = 0;
+    size_t to_write = 0, failing = 0;
     for (size_t r = 0; r < nruns; r++) {
         for (size_t i = 0; i < runs[r].count; i++) {
             functest_example *ex = &runs[r].examples[i];
@@ -263,14 +263,14 @@ static size_t update(functest_run *runs, size_t nruns, int yes)
             printf("\nnew expectation for %s/%s (%s):\n", runs[r].function, ex->name, ex->expect_path);
             print_indented(text, "  ");
             free(text);
-            todo++;
+            to_write++;
         }
     }
-    if (todo == 0) {
+    if (to_write == 0) {
         printf("nothing to update\n");
         return failing;
     }
-    if (!yes && !confirmed(todo)) {
+    if (!yes && !confirmed(to_write)) {
         printf("no expectation written\n");
         return failing;
     }
