@@ -106,6 +106,7 @@ typedef struct parser {
     size_t failure_at;           /* where (PJ_TOO_DEEP: the bracket) */
     int rejected;                /* parse_safely left an error to throw, not a value */
     int sort;                    /* object keys in order (a deployed function's body) */
+    int ascii;                   /* no byte of the text is >= 0x80: strings go in as they are */
     int depth;                   /* open containers */
     scratch unescaped, clean;
     /* Per level d (1-based), set on entering it (not zeroed up front): */
@@ -224,6 +225,10 @@ static int utf8_seq(const unsigned char *s, size_t n)
 static int push_text(parser *p, const unsigned char *s, size_t n)
 {
     size_t i = 0;
+    if (p->ascii) {   /* escapes decode to well-formed 1 to 3-byte units: kept as they are too */
+        duk_push_lstring(p->ctx, (const char *)s, n);
+        return 1;
+    }
     for (uint64_t w; i + 8 <= n; i += 8) {
         memcpy(&w, s + i, 8);
         if (w & 0x8080808080808080u)
@@ -324,6 +329,19 @@ static const unsigned char *unescape(parser *p, const unsigned char *raw, size_t
     return o;
 }
 
+static int all_ascii(const unsigned char *s, size_t n)
+{
+    uint64_t any = 0, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        any |= w;
+    }
+    for (; i < n; i++)
+        any |= s[i];
+    return (any & 0x8080808080808080u) == 0;
+}
+
 /* Pushes a string token. yajl passes a pointer into the text when the token
  * has no escapes; otherwise its own decoding, which is used only if the raw
  * token cannot be found (it always can when the text is one chunk). */
@@ -344,35 +362,89 @@ static int push_string_token(parser *p, const unsigned char *s, size_t n)
 
 /* --- numbers ------------------------------------------------------------------- */
 
-/* The double nearest to a JSON number's text. Short numbers take an exact
- * shortcut: when the digits form an integer m < 2^53 and the decimal exponent
- * e has |e| <= 22, m and 10^|e| are both exact doubles, so one IEEE multiply
- * or divide rounds m * 10^e correctly (Clinger's fast path). Others go to
- * strtod_l, which rounds correctly too. */
+/* The double nearest to a JSON number's text, by strtod_l in the C locale,
+ * or by one of two exact shortcuts for numbers of at most 19 digits with a
+ * small exponent (most of a webhook's). Both read the text as an integer m
+ * (its digits) times 10^e, with m and 10^|e| exact in the type used, so one
+ * IEEE multiply or divide rounds m * 10^e correctly:
+ *   - Clinger's fast path in double: m < 2^53 and |e| <= 22;
+ *   - the same in x87 extended precision (a 64-bit significand): m < 2^64 and
+ *     |e| <= 27. Rounding that to double rounds twice; the result is still
+ *     the nearest double unless the extended value sits exactly halfway
+ *     between two doubles (its 11 extra bits are 10000000000): those, and
+ *     what neither shortcut takes, go to strtod_l. */
+#if FLT_EVAL_METHOD == 0 && LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
+#define NUMBER_SHORTCUTS 1   /* x87's extended format: its first 8 bytes are the significand */
+#endif
+
+#ifdef NUMBER_SHORTCUTS
+/* Reads s[0..n) as -?digits(.digits)?([eE][+-]?digits)?; 0 when it has more
+ * than 19 digits or an exponent beyond +-9999. */
+static int decimal_parts(const char *s, size_t n, int *neg, uint64_t *m, int *e)
+{
+    size_t i = 0;
+    int digits = 0, exp10 = 0;
+    uint64_t v = 0;
+    *neg = s[0] == '-';
+    i = (size_t)*neg;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+        v = v * 10 + (uint64_t)(s[i] - '0');
+    if (i < n && s[i] == '.')
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++, exp10--)
+            v = v * 10 + (uint64_t)(s[i] - '0');
+    if (digits > 19)
+        return 0;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        int sign = 1, x = 0, xd = 0;
+        if (++i < n && (s[i] == '+' || s[i] == '-'))
+            sign = s[i++] == '-' ? -1 : 1;
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, xd++)
+            x = x * 10 + (s[i] - '0');
+        if (xd == 0 || xd > 4)
+            return 0;
+        exp10 += sign * x;
+    }
+    *m = v;
+    *e = exp10;
+    return i == n;
+}
+
+static int number_shortcut(const char *s, size_t n, double *out)
+{
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    static const long double p10l[] = {1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L,
+                                       1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
+                                       1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
+    int neg, e;
+    uint64_t m;
+    if (!decimal_parts(s, n, &neg, &m, &e))
+        return 0;
+    double v;
+    if (m == 0) {
+        v = 0.0;
+    } else if (m < (UINT64_C(1) << 53) && e >= -22 && e <= 22) {
+        v = e < 0 ? (double)m / p10[-e] : (double)m * p10[e];
+    } else if (e >= -27 && e <= 27) {
+        long double x = e < 0 ? (long double)m / p10l[-e] : (long double)m * p10l[e];
+        uint64_t sig;
+        memcpy(&sig, &x, sizeof sig);
+        if ((sig & 0x7ff) == 0x400)
+            return 0;   /* halfway between two doubles: let strtod_l break the tie */
+        v = (double)x;
+    } else {
+        return 0;
+    }
+    *out = neg ? -v : v;
+    return 1;
+}
+#endif
+
 static int json_number(parser *p, const char *s, size_t n, double *out)
 {
-#if FLT_EVAL_METHOD == 0
-    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    size_t i = 0;
-    int neg = 0, digits = 0, frac = 0;
-    uint64_t m = 0;
-    if (s[0] == '-') {
-        neg = 1;
-        i = 1;
-    }
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
-        m = m * 10 + (uint64_t)(s[i] - '0');
-    if (i < n && s[i] == '.')
-        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++, frac++)
-            m = m * 10 + (uint64_t)(s[i] - '0');
-    if (i == n && digits <= 15) {   /* 15 digits: m < 10^15 < 2^53, no overflow */
-        double v = (double)m;
-        if (frac)
-            v /= pow10[frac];
-        *out = neg ? -v : v;
+#ifdef NUMBER_SHORTCUTS
+    if (number_shortcut(s, n, out))
         return 1;
-    }
 #endif
     char small[64];
     char *buf = small;
@@ -711,6 +783,7 @@ static duk_ret_t native_parse_json(duk_context *ctx)
         p->text = (const unsigned char *)duk_to_lstring(ctx, 0, &len);
     }
     p->len = p->parse_len = len;
+    p->ascii = all_ascii(p->text, len);
     const unsigned char *vt = memchr(p->text, '\v', len), *ff = memchr(p->text, '\f', len);
     if (vt || ff)
         p->parse_len = (size_t)((vt && (!ff || vt < ff) ? vt : ff) - p->text);

@@ -7,6 +7,7 @@
  * sanitised build checks nothing leaks). tests/e2e/json.sh compares the same
  * through `srcfn run` with Node.js.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,6 +179,44 @@ static void test_numbers(void)
         made = nums[i] != NULL;
     }
     CHECK("json: 20000 random numbers are the double nearest their text", made && numbers_match((const char *const *)nums, N));
+    for (int i = 0; nums && i < N; i++)
+        free(nums[i]);
+    free(nums);
+}
+
+/* Numbers at or next to the midpoint between two doubles. The shortcut in
+ * extended precision rounds twice, which is wrong only where its rounded
+ * value lands exactly on a midpoint that the text is not: those it must
+ * hand to strtod_l. Made here: midpoints of random doubles written with 19
+ * significant digits (close enough that extended precision rounds them onto
+ * the midpoint, most of the time), and exact integer midpoints above 2^53. */
+static void test_number_ties(void)
+{
+    static const char *const fixed[] = {
+        "9007199254740993", "9007199254740995", "18014398509481986", "18014398509481990",
+        "9.007199254740993e15", "900719925474099.3e1", "9007199254740993e0", "9223372036854775807",
+        "9999999999999999999", "1844674407370955161e1", "0.9007199254740993e16",
+    };
+    CHECK("json: numbers halfway between two doubles round to even", numbers_match(fixed, sizeof fixed / sizeof fixed[0]));
+
+    enum { N = 8000 };
+    char **nums = calloc(N, sizeof *nums);
+    unsigned long long seed = 7;
+    int made = nums != NULL;
+    for (int i = 0; made && i < N; i += 2) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        double d = ldexp((double)(seed >> 11), -(int)(seed % 64));   /* 53 random bits, scaled */
+        long double mid = (long double)d + ((long double)nextafter(d, INFINITY) - d) / 2;
+        char buf[2][48];
+        snprintf(buf[0], sizeof buf[0], "%.18Le", mid);
+        snprintf(buf[1], sizeof buf[1], "%.0Lf", mid * 2);   /* an integer midpoint when 2d >= 2^53 */
+        for (int k = 0; k < 2; k++) {
+            nums[i + k] = strdup(buf[k]);
+            made = made && nums[i + k] != NULL;
+        }
+    }
+    CHECK("json: 8000 numbers at or next to a tie between two doubles are the double nearest their text",
+          made && numbers_match((const char *const *)nums, N));
     for (int i = 0; nums && i < N; i++)
         free(nums[i]);
     free(nums);
@@ -419,6 +458,7 @@ int main(void)
 
     test_values();
     test_numbers();
+    test_number_ties();
     test_strings();
     test_properties();
     test_sorted_keys();
