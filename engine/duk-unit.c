@@ -1,11 +1,11 @@
 /*
  * duk-unit: Duktape's translation unit. It compiles the amalgamation (with
  * srcfn's configuration, see duk_overrides.h) and, after it, the helpers of
- * duk-pack.h, which need Duktape's internals: the layout of an object's
- * property table and reference counts. Built with Duktape's own flags, not
- * ours (see the Makefile).
+ * duk-pack.h and duk-walk.h, which need Duktape's internals: the layout of an
+ * object's property table and reference counts. Built with Duktape's own
+ * flags, not ours (see the Makefile).
  *
- * Invariant of both helpers: the values move from the value stack into the
+ * Invariant of the pack helpers: the values move from the value stack into the
  * new container with a reference each (INCREF), then the stack drops its
  * own (duk_set_top), so every count stays right on every path; nothing in
  * between allocates, so no garbage collection can see a half-made object.
@@ -16,6 +16,8 @@
 #include "duktape.c"
 
 #include "engine/duk-pack.h"
+#include "engine/duk-walk.h"
+#include "engine/dukjson.h"
 
 void dukx_pack_array(duk_context *ctx, duk_uint32_t n)
 {
@@ -179,4 +181,150 @@ int dukx_pack_object(duk_context *ctx, duk_uint32_t n, int sort)
         duk_set_top(ctx, base + 1);
     }
     return 0;
+}
+
+/* --- plain data to jansson (duk-walk.h) ---------------------------------------------- */
+
+#define WALK_MAX_DEPTH 64
+
+/* What a walk found at one place: a value, nothing (what stringify leaves
+ * out), or something only stringify can tell. */
+typedef enum { WALK_VALUE, WALK_OMIT, WALK_BAIL } walk_kind;
+
+static walk_kind walk_tval(duk_hthread *thr, duk_tval *tv, int depth, json_t **out);
+
+static walk_kind walk_number(double d, json_t **out)
+{
+    const double max_exact = 9007199254740992.0;   /* 2^53 */
+    if (!DUK_ISFINITE(d))
+        *out = json_null();
+    else if (d == DUK_FLOOR(d) && d >= -max_exact && d <= max_exact)
+        *out = json_integer((json_int_t)d);   /* -0 too: stringify writes 0 */
+    else if (d > -1e21 && d < 1e21 && d == DUK_FLOOR(d))
+        return WALK_BAIL;   /* written in full but rounded: 1152921504606847000 */
+    else
+        *out = json_real(d);
+    return *out ? WALK_VALUE : WALK_BAIL;
+}
+
+/* Whether h has a property toJSON of its own (JSON.stringify would call it). */
+static int has_own_tojson(duk_hthread *thr, duk_hobject *h)
+{
+    duk_hstring *key = DUK_HTHREAD_STRING_TO_JSON(thr);
+    for (duk_uint32_t i = 0; i < DUK_HOBJECT_GET_ENEXT(h); i++) {
+        if (DUK_HOBJECT_E_GET_KEY(thr->heap, h, i) == key)
+            return 1;
+    }
+    return 0;
+}
+
+static walk_kind walk_array(duk_hthread *thr, duk_hobject *h, int depth, json_t **out)
+{
+    duk_uint32_t len = ((duk_harray *)h)->length;
+    if (!DUK_HOBJECT_HAS_ARRAY_PART(h) || len > DUK_HOBJECT_GET_ASIZE(h) || has_own_tojson(thr, h))
+        return WALK_BAIL;   /* sparse, or its own toJSON */
+    json_t *arr = json_array();
+    for (duk_uint32_t i = 0; arr && i < len; i++) {
+        duk_tval *tv = DUK_HOBJECT_A_GET_VALUE_PTR(thr->heap, h, i);
+        json_t *v = NULL;
+        walk_kind k = DUK_TVAL_IS_UNUSED(tv) ? WALK_BAIL : walk_tval(thr, tv, depth + 1, &v);
+        if (k == WALK_BAIL || json_array_append_new(arr, k == WALK_OMIT ? json_null() : v) != 0) {
+            json_decref(arr);
+            return WALK_BAIL;
+        }
+    }
+    *out = arr;
+    return arr ? WALK_VALUE : WALK_BAIL;
+}
+
+/* Sets key (Duktape's bytes) to v in obj; 0, or -1 (v released). */
+static int walk_set(json_t *obj, duk_hstring *key, json_t *v)
+{
+    json_t *k = dukjson_string((const char *)DUK_HSTRING_GET_DATA(key), DUK_HSTRING_GET_BYTELEN(key));
+    int rc = k ? json_object_setn_new_nocheck(obj, json_string_value(k), json_string_length(k), v) : -1;
+    if (!k)
+        json_decref(v);
+    json_decref(k);
+    return rc;
+}
+
+static walk_kind walk_object(duk_hthread *thr, duk_hobject *h, int depth, json_t **out)
+{
+    duk_hobject *proto = DUK_HOBJECT_GET_PROTOTYPE(thr->heap, h);
+    if (DUK_HOBJECT_HAS_ARRAY_PART(h) || (proto && proto != thr->builtins[DUK_BIDX_OBJECT_PROTOTYPE]))
+        return WALK_BAIL;
+    json_t *obj = json_object();
+    for (duk_uint32_t i = 0; obj && i < DUK_HOBJECT_GET_ENEXT(h); i++) {
+        duk_hstring *key = DUK_HOBJECT_E_GET_KEY(thr->heap, h, i);
+        if (!key || DUK_HSTRING_HAS_SYMBOL(key))
+            continue;   /* a deleted entry; a symbol (hidden ones included) */
+        duk_small_uint_t flags = DUK_HOBJECT_E_GET_FLAGS(thr->heap, h, i);
+        if ((flags & DUK_PROPDESC_FLAG_ACCESSOR) || DUK_HSTRING_HAS_ARRIDX(key) || key == DUK_HTHREAD_STRING_TO_JSON(thr)) {
+            json_decref(obj);
+            return WALK_BAIL;
+        }
+        if (!(flags & DUK_PROPDESC_FLAG_ENUMERABLE))
+            continue;
+        json_t *v = NULL;
+        walk_kind k = walk_tval(thr, DUK_HOBJECT_E_GET_VALUE_TVAL_PTR(thr->heap, h, i), depth + 1, &v);
+        if (k == WALK_BAIL || (k == WALK_VALUE && walk_set(obj, key, v) != 0)) {
+            json_decref(obj);
+            return WALK_BAIL;
+        }
+    }
+    *out = obj;
+    return obj ? WALK_VALUE : WALK_BAIL;
+}
+
+static walk_kind walk_tval(duk_hthread *thr, duk_tval *tv, int depth, json_t **out)
+{
+    switch (DUK_TVAL_GET_TAG(tv)) {
+    case DUK_TAG_UNDEFINED:
+    case DUK_TAG_LIGHTFUNC:
+        return WALK_OMIT;
+    case DUK_TAG_NULL:
+        *out = json_null();
+        return WALK_VALUE;
+    case DUK_TAG_BOOLEAN:
+        *out = json_boolean(DUK_TVAL_GET_BOOLEAN(tv));
+        return WALK_VALUE;
+    case DUK_TAG_STRING: {
+        duk_hstring *s = DUK_TVAL_GET_STRING(tv);
+        if (DUK_HSTRING_HAS_SYMBOL(s))
+            return WALK_OMIT;
+        *out = dukjson_string((const char *)DUK_HSTRING_GET_DATA(s), DUK_HSTRING_GET_BYTELEN(s));
+        return *out ? WALK_VALUE : WALK_BAIL;
+    }
+    case DUK_TAG_OBJECT: {
+        duk_hobject *h = DUK_TVAL_GET_OBJECT(tv);
+        if (DUK_HOBJECT_IS_CALLABLE(h))
+            return WALK_OMIT;
+        if (depth >= WALK_MAX_DEPTH || DUK_HOBJECT_IS_PROXY(h))
+            return WALK_BAIL;
+        switch (DUK_HOBJECT_GET_CLASS_NUMBER(h)) {
+        case DUK_HOBJECT_CLASS_ARRAY:
+            if (DUK_HOBJECT_GET_PROTOTYPE(thr->heap, h) != thr->builtins[DUK_BIDX_ARRAY_PROTOTYPE])
+                return WALK_BAIL;
+            return walk_array(thr, h, depth, out);
+        case DUK_HOBJECT_CLASS_OBJECT:
+            return walk_object(thr, h, depth, out);
+        default:
+            return WALK_BAIL;
+        }
+    }
+    default:
+        if (DUK_TVAL_IS_NUMBER(tv))
+            return walk_number(DUK_TVAL_GET_NUMBER(tv), out);
+        return WALK_BAIL;   /* plain buffers, pointers */
+    }
+}
+
+json_t *dukx_plain_json(duk_context *ctx, duk_idx_t idx)
+{
+    duk_hthread *thr = (duk_hthread *)ctx;
+    /* A toJSON on Array.prototype or (through it) Object.prototype applies everywhere. */
+    if (duk_hobject_hasprop_raw(thr, thr->builtins[DUK_BIDX_ARRAY_PROTOTYPE], DUK_HTHREAD_STRING_TO_JSON(thr)))
+        return NULL;
+    json_t *out = NULL;
+    return walk_tval(thr, duk_require_tval(ctx, idx), 0, &out) == WALK_VALUE ? out : NULL;
 }

@@ -71,7 +71,7 @@ json_t *dukjson_loads(const char *text, size_t len, json_error_t *error)
     while (i < len && s[i] < 0x80)
         i++;
     if (i == len)
-        return json_loadb(text, len, JSON_DECODE_ANY, error);
+        return json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, error);
     /* Each byte becomes at most 6 (a lone byte: \ufffd; a 4-byte sequence: 12). */
     char *out = malloc(len * 6 + 1), *o = out;
     if (!out) {
@@ -89,7 +89,74 @@ json_t *dukjson_loads(const char *text, size_t len, json_error_t *error)
         o = escape_char(o, s + i, len - i, &used);
         i += used;
     }
-    json_t *doc = json_loadb(out, (size_t)(o - out), JSON_DECODE_ANY, error);
+    json_t *doc = json_loadb(out, (size_t)(o - out), JSON_DECODE_ANY | JSON_ALLOW_NUL, error);
     free(out);
     return doc;
+}
+
+/* Writes code point u as UTF-8 at o; returns the new o. */
+static char *put_utf8(char *o, uint32_t u)
+{
+    if (u < 0x80) {
+        *o++ = (char)u;
+    } else if (u < 0x800) {
+        *o++ = (char)(0xc0 | (u >> 6));
+        *o++ = (char)(0x80 | (u & 0x3f));
+    } else if (u < 0x10000) {
+        *o++ = (char)(0xe0 | (u >> 12));
+        *o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+        *o++ = (char)(0x80 | (u & 0x3f));
+    } else {
+        *o++ = (char)(0xf0 | (u >> 18));
+        *o++ = (char)(0x80 | ((u >> 12) & 0x3f));
+        *o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+        *o++ = (char)(0x80 | (u & 0x3f));
+    }
+    return o;
+}
+
+/* The character at s[0] (not ASCII) as UTF-8 at o, a surrogate pair joined
+ * (what escape_char writes as escapes); returns the new o, *used set. */
+static char *utf8_char(char *o, const unsigned char *s, size_t n, size_t *used)
+{
+    uint32_t u = decode_unit(s, n, used);
+    if (is_high(u) && *used < n) {
+        size_t next_used;
+        uint32_t low = decode_unit(s + *used, n - *used, &next_used);
+        if (is_low(low)) {
+            *used += next_used;
+            return put_utf8(o, 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00));
+        }
+    }
+    return put_utf8(o, is_high(u) || is_low(u) ? 0xfffd : u);
+}
+
+json_t *dukjson_string(const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len && s[i] < 0x80)
+        i++;
+    if (i == len)
+        return json_stringn_nocheck(text, len);
+    /* A byte becomes at most 3 (U+FFFD); a pair's 6 become 4. */
+    if (len > (SIZE_MAX - 1) / 3)
+        return NULL;
+    char *out = malloc(len * 3 + 1), *o = out;
+    if (!out)
+        return NULL;
+    memcpy(o, text, i);
+    o += i;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            *o++ = (char)s[i++];
+            continue;
+        }
+        size_t used;
+        o = utf8_char(o, s + i, len - i, &used);
+        i += used;
+    }
+    json_t *str = json_stringn_nocheck(out, (size_t)(o - out));
+    free(out);
+    return str;
 }

@@ -7,7 +7,8 @@
  * made from raw bytes may also hold bytes that are not UTF-8 at all. This
  * escapes every non-ASCII character as \uXXXX (a pair stays a pair, a lone
  * surrogate or a byte that is not UTF-8 becomes U+FFFD, as no UTF-8 holds
- * it) and hands the text to jansson.
+ * it) and hands the text to jansson. dukjson_string does the same for one
+ * string's bytes, without the text (engine/duk-walk.h uses it).
  */
 #ifndef SRCFN_DUKJSON_H
 #define SRCFN_DUKJSON_H
@@ -17,5 +18,8 @@
 
 /* The value of text, or NULL (*error set) when it is not JSON. */
 json_t *dukjson_loads(const char *text, size_t len, json_error_t *error);
+
+/* The jansson string of a Duktape string's bytes, or NULL when out of memory. */
+json_t *dukjson_string(const char *text, size_t len);
 
 #endif

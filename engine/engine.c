@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "engine/duk-walk.h"
 #include "engine/dukjson.h"
 #include "engine/embed.h"
 #include "engine/fetch.h"
@@ -539,16 +540,30 @@ static const stop_reason *engine_loop(engine *e)
     }
 }
 
-/* The result document. have_text: the driver's "run" already left it as
- * JSON text on the stack (a run that settled at once), unless stop. */
-static json_t *result_of(engine *e, const stop_reason *stop, int have_text, double started_ms)
+/* The result document on top of the stack (replaced by whatever went wrong)
+ * as jansson: read directly when it is plain data, else through the
+ * driver's JSON.stringify (which reports what it throws); NULL on failure. */
+static json_t *result_read(duk_context *ctx)
+{
+    json_t *doc = dukx_plain_json(ctx, -1);
+    if (doc || driver_call(ctx, "text", 1) != 0)
+        return doc;
+    json_error_t jerr;
+    duk_size_t len = 0;
+    const char *text = duk_get_lstring(ctx, -1, &len);
+    return text ? dukjson_loads(text, len, &jerr) : NULL;
+}
+
+/* The result document. have_result: the driver's "run" already left it on
+ * the stack (a run that settled at once), unless stop. */
+static json_t *result_of(engine *e, const stop_reason *stop, int have_result, double started_ms)
 {
     duk_context *ctx = e->ctx;
     if (!stop && e->hs.out_of_memory)
         stop = engine_stopped(e);   /* as in Node.js, running out of memory fails the run */
-    if (have_text && stop) {
+    if (have_result && stop) {
         duk_pop(ctx);
-        have_text = 0;
+        have_result = 0;
     }
     /* Writing the report runs JavaScript: nothing may interrupt it now. */
     e->hs.deadline_ns = 0;
@@ -556,7 +571,7 @@ static json_t *result_of(engine *e, const stop_reason *stop, int have_text, doub
     if (e->hs.out_of_memory)
         e->hs.cap += OOM_REPORT_HEADROOM;   /* room to write the report */
     int nargs = 0;
-    if (stop && !have_text) {
+    if (stop && !have_result) {
         duk_push_object(ctx);
         duk_push_string(ctx, ERR_BAD_REQUEST);
         duk_put_prop_string(ctx, -2, "type");
@@ -567,12 +582,8 @@ static json_t *result_of(engine *e, const stop_reason *stop, int have_text, doub
         nargs = 1;
     }
     json_t *doc = NULL;
-    if (have_text || driver_call(ctx, "finish", nargs) == 0) {
-        json_error_t jerr;
-        duk_size_t len = 0;
-        const char *text = duk_get_lstring(ctx, -1, &len);
-        doc = text ? dukjson_loads(text, len, &jerr) : NULL;
-    }
+    if (have_result || driver_call(ctx, "finish", nargs) == 0)
+        doc = result_read(ctx);
     if (!doc) {
         doc = json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error",
                         engine_error(ERR_BAD_REQUEST, "InternalError", duk_safe_to_string(ctx, -1), 0));
@@ -630,7 +641,7 @@ json_t *engine_invoke(engine *e, const engine_request *req, json_t *settings)
     int ran = driver_call(ctx, "run", 2) == 0;
     /* A limit may have been hit inside, even if the driver caught it. */
     const stop_reason *stop = engine_stopped(e);
-    int settled = ran && !stop && duk_is_string(ctx, -1);   /* the result text: nothing to wait for */
+    int settled = ran && !stop && duk_is_object(ctx, -1);   /* the result: nothing to wait for */
     if (!settled) {
         duk_pop(ctx);
         if (!stop)

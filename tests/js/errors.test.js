@@ -198,6 +198,10 @@ function nodeMessages() {
     const got = caught(f);
     if (got !== `${text}|${text}`) throw new Error(`want ${text} (also heading the stack), got ${got}`);
   }
+  const cycle = {};
+  cycle.self = cycle;
+  const circular = caught(() => JSON.stringify(cycle));   /* V8 adds lines naming the objects */
+  if (!circular.startsWith('TypeError: Converting circular structure to JSON')) throw new Error(`a cycle: got ${circular}`);
 }
 const onRequestBeforeMessages = onRequest;
 onRequest = async function () { await onRequestBeforeMessages(); nodeMessages(); };

@@ -197,8 +197,64 @@ static void test_runs_free_their_garbage(void)
     engine_free(e);
 }
 
+/* The result is read without JSON.stringify when it is plain data
+ * (engine/duk-walk.h), through it otherwise: either way what V8's
+ * JSON.stringify would write. */
+static void test_result_values(void)
+{
+    engine *e = load("async function onRequest(req) {\n"
+                     "  const kind = req.json().kind;\n"
+                     "  const props = {\n"
+                     "    plain: { n: 1.5, s: 'caf\\u00e9 \\ud83d\\ude00', skip: undefined, f() {} },\n"
+                     "    date: { at: new Date(0) },\n"
+                     "    getter: { get n() { console.log('got'); return 7; } },\n"
+                     "    big: { n: 2 ** 60 },\n"
+                     "    nul: { s: 'a\\u0000b' },\n"
+                     "    cycle: (() => { const o = {}; o.self = o; return o; })(),\n"
+                     "  }[kind];\n"
+                     "  Segment.track({ event: kind, userId: 'u', properties: props });\n"
+                     "}\n", NULL, NULL);
+    json_t *r = invoke(e, "{\"kind\": \"plain\"}", NULL);
+    json_t *p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    json_t *want = json_pack("{s:f, s:s}", "n", 1.5, "s", "caf\xc3\xa9 \xf0\x9f\x98\x80");
+    CHECK("result: plain data as stringify writes it (undefined and functions left out)", json_equal(p, want));
+    json_decref(want);
+    json_decref(r);
+
+    r = invoke(e, "{\"kind\": \"date\"}", NULL);
+    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    CHECK("result: a Date is written by its toJSON",
+          strcmp(json_string_value(json_object_get(p, "at")) ? json_string_value(json_object_get(p, "at")) : "", "1970-01-01T00:00:00.000Z") == 0);
+    json_decref(r);
+
+    r = invoke(e, "{\"kind\": \"getter\"}", NULL);
+    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    CHECK("result: a getter runs once", json_integer_value(json_object_get(p, "n")) == 7 &&
+                                            json_array_size(json_object_get(r, "logs")) == 1);
+    json_decref(r);
+
+    r = invoke(e, "{\"kind\": \"big\"}", NULL);
+    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    CHECK("result: 2 ** 60 is written as V8 does, 1152921504606847000",
+          json_integer_value(json_object_get(p, "n")) == 1152921504606847000LL);
+    json_decref(r);
+
+    r = invoke(e, "{\"kind\": \"nul\"}", NULL);
+    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    CHECK("result: a NUL inside a string is kept", succeeded(r) && json_string_length(json_object_get(p, "s")) == 3 &&
+                                                       memcmp(json_string_value(json_object_get(p, "s")), "a\0b", 3) == 0);
+    json_decref(r);
+
+    r = invoke(e, "{\"kind\": \"cycle\"}", NULL);
+    CHECK("result: a cycle fails the run with stringify's TypeError",
+          !succeeded(r) && strcmp(error_field(r, "name") ? error_field(r, "name") : "", "TypeError") == 0);
+    json_decref(r);
+    engine_free(e);
+}
+
 int main(void)
 {
+    test_result_values();
     test_runs_free_their_garbage();
     test_isolation();
     test_timeout_and_recovery();

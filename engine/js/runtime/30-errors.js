@@ -322,7 +322,8 @@ var V8_MESSAGES = [
   [/^identifier '(.*)' undefined$/, '$1 is not defined'],
   [/^\S+ not callable \(property '(.*)' of .*\)$/, '$1 is not a function'],
   [/^(\S+) not callable$/, '$1 is not a function'],
-  [/^(.+) not constructable$/, '$1 is not a constructor']
+  [/^(.+) not constructable$/, '$1 is not a constructor'],
+  [/^cyclic input$/, 'Converting circular structure to JSON']
 ];
 
 Duktape.errCreate = function (e) {

@@ -5,15 +5,18 @@
  *                           lowered code (lines[i] = user line of line i+1)
  *   loaded()                after the top-level code ran: keeps its console lines
  *   run(request, settings)  start, then drain; when that settles the run, the
- *                           result of finish() (JSON text), else drain's delay:
+ *                           result of finish(), else drain's delay (a number):
  *                           a run that needs no waiting is one call
  *   start(request, settings) calls onRequest (the request is made by engine.c)
  *   drain()                 fires due timers and runs microtasks; returns -2 when
  *                           the run has settled, else the ms until the next timer
  *                           (-1: none; only pending I/O can settle it now)
- *   finish(override, err)   the result document as JSON text; override
+ *   finish(override, err)   the result document (an object); override
  *                           {type,name,message} is set when engine.c stopped the
  *                           run (timeout, memory, cancel, nothing left to wait for)
+ *   text(result)            the result as JSON text, for what engine.c cannot
+ *                           read itself (engine/duk-walk.h): what JSON.stringify
+ *                           throws on (a cycle, a throwing toJSON) fails the run
  *
  * engine.c moves this object from the global object into the heap stash.
  */
@@ -136,11 +139,15 @@ var driver = {
       result.events = run.events;
       result.objects = run.objects;
     }
-    /* JSON text for engine.c, in Duktape's encoding (engine/dukjson.c reads it). */
+    return result;
+  },
+
+  /* JSON text in Duktape's encoding (engine/dukjson.c reads it). */
+  text: function (result) {
     try {
       return JSON.stringify(result);
     } catch (e) {
-      return JSON.stringify({ events: [], objects: [], logs: run.logs, error: report(e) });
+      return JSON.stringify({ events: [], objects: [], logs: result.logs, error: report(e) });
     }
   }
 };
