@@ -183,6 +183,21 @@ int dukx_pack_object(duk_context *ctx, duk_uint32_t n, int sort)
     return 0;
 }
 
+/* --- keys --------------------------------------------------------------------------- */
+
+void dukx_push_key(duk_context *ctx, dukx_key_cache *cache, const char *s, duk_size_t n)
+{
+    duk_hthread *thr = (duk_hthread *)ctx;
+    duk_size_t at = n ? ((duk_size_t)(unsigned char)s[0] * 31 + (unsigned char)s[n - 1] + n * 131) % 64 : 0;
+    duk_hstring *h = cache->slot[at];
+    if (h && DUK_HSTRING_GET_BYTELEN(h) == n && memcmp(DUK_HSTRING_GET_DATA(h), s, n) == 0) {
+        duk_push_hstring(thr, h);
+        return;
+    }
+    duk_push_lstring(ctx, s, n);
+    cache->slot[at] = duk_known_hstring(thr, -1);
+}
+
 /* --- plain data to jansson (duk-walk.h) ---------------------------------------------- */
 
 #define WALK_MAX_DEPTH 64

@@ -109,6 +109,7 @@ typedef struct parser {
     int ascii;                   /* no byte of the text is >= 0x80: strings go in as they are */
     int depth;                   /* open containers */
     scratch unescaped, clean;
+    dukx_key_cache keys;         /* with ascii: the keys pushed so far */
     /* Per level d (1-based), set on entering it (not zeroed up front): */
     unsigned char kind[JSON_MAX_DEPTH + 1];       /* K_* */
     uint32_t count[JSON_MAX_DEPTH + 1];           /* what waits: elements or pairs */
@@ -345,10 +346,15 @@ static int all_ascii(const unsigned char *s, size_t n)
 /* Pushes a string token. yajl passes a pointer into the text when the token
  * has no escapes; otherwise its own decoding, which is used only if the raw
  * token cannot be found (it always can when the text is one chunk). */
-static int push_string_token(parser *p, const unsigned char *s, size_t n)
+static int in_text(const parser *p, const unsigned char *s, size_t n)
 {
     uintptr_t at = (uintptr_t)s, text = (uintptr_t)p->text;
-    if (at >= text && at - text <= p->len && n <= p->len - (at - text))
+    return at >= text && at - text <= p->len && n <= p->len - (at - text);
+}
+
+static int push_string_token(parser *p, const unsigned char *s, size_t n)
+{
+    if (in_text(p, s, n))
         return push_text(p, s, n);
     size_t end = p->finishing ? 0 : yajl_get_bytes_consumed(p->yh);   /* just past the closing quote */
     size_t start = next_token(p, end);
@@ -594,6 +600,11 @@ static int on_string(void *ud, const unsigned char *s, size_t n)
 static int on_map_key(void *ud, const unsigned char *s, size_t n)
 {
     parser *p = ud;
+    if (p->ascii && in_text(p, s, n)) {   /* as it is (see push_text) */
+        dukx_push_key(p->ctx, &p->keys, (const char *)s, n);
+        took_token(p);
+        return 1;
+    }
     int ok = push_string_token(p, s, n);
     took_token(p);
     if (!ok) {
