@@ -30,7 +30,7 @@ int dukx_pack_object(duk_context *ctx, duk_uint32_t n, int sort);
  * every string it remembers stays reachable, as all a parse makes does until
  * the parse ends. Zeroed before use. */
 typedef struct dukx_key_cache {
-    void *slot[64];
+    void *slot[128];
 } dukx_key_cache;
 
 /* Pushes the string s[0..n) (in Duktape's internal form), as duk_push_lstring. */

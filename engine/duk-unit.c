@@ -188,7 +188,10 @@ int dukx_pack_object(duk_context *ctx, duk_uint32_t n, int sort)
 void dukx_push_key(duk_context *ctx, dukx_key_cache *cache, const char *s, duk_size_t n)
 {
     duk_hthread *thr = (duk_hthread *)ctx;
-    duk_size_t at = n ? ((duk_size_t)(unsigned char)s[0] * 31 + (unsigned char)s[n - 1] + n * 131) % 64 : 0;
+    duk_uint32_t mix = (duk_uint32_t)n * 0x9e3779b1u;   /* the length, first, middle and last bytes */
+    if (n)
+        mix += (unsigned char)s[0] * 0x85ebca6bu + (unsigned char)s[n / 2] * 0xc2b2ae35u + (unsigned char)s[n - 1];
+    duk_size_t at = (duk_size_t)((mix * 2654435761u) >> 25);   /* 7 bits */
     duk_hstring *h = cache->slot[at];
     if (h && DUK_HSTRING_GET_BYTELEN(h) == n && memcmp(DUK_HSTRING_GET_DATA(h), s, n) == 0) {
         duk_push_hstring(thr, h);
