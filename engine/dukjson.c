@@ -44,119 +44,115 @@ static char *put_escape(char *o, uint32_t unit)
 static int is_high(uint32_t u) { return u >= 0xd800 && u <= 0xdbff; }
 static int is_low(uint32_t u) { return u >= 0xdc00 && u <= 0xdfff; }
 
-/* Escapes what follows s[0] (not ASCII) into o; returns the new o, *used set. */
-static char *escape_char(char *o, const unsigned char *s, size_t n, size_t *used)
+/* The character at s[0] (not ASCII): its code point, a surrogate pair joined
+ * into one, U+FFFD for a lone surrogate or a byte that starts nothing. */
+static uint32_t next_char(const unsigned char *s, size_t n, size_t *used)
 {
     uint32_t u = decode_unit(s, n, used);
-    if (u > 0xffff) {   /* a 4-byte sequence: its surrogate pair */
-        o = put_escape(o, 0xd800 + ((u - 0x10000) >> 10));
-        return put_escape(o, 0xdc00 + ((u - 0x10000) & 0x3ff));
-    }
     if (is_high(u) && *used < n) {
         size_t next_used;
         uint32_t low = decode_unit(s + *used, n - *used, &next_used);
         if (is_low(low)) {
-            o = put_escape(o, u);
             *used += next_used;
-            return put_escape(o, low);
+            return 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
         }
     }
-    return put_escape(o, is_high(u) || is_low(u) ? 0xfffd : u);
+    return is_high(u) || is_low(u) ? 0xfffd : u;
 }
 
-json_t *dukjson_loads(const char *text, size_t len, json_error_t *error)
+/* c as JSON escapes: \uXXXX, or a pair of them beyond U+FFFF. */
+static char *put_escaped(char *o, uint32_t c)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len && s[i] < 0x80)
-        i++;
-    if (i == len)
-        return json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, error);
-    /* Each byte becomes at most 6 (a lone byte: \ufffd; a 4-byte sequence: 12). */
-    char *out = malloc(len * 6 + 1), *o = out;
-    if (!out) {
-        snprintf(error->text, sizeof error->text, "out of memory");
-        return NULL;
-    }
-    memcpy(o, text, i);
-    o += i;
-    while (i < len) {
-        if (s[i] < 0x80) {
-            *o++ = (char)s[i++];
-            continue;
-        }
-        size_t used;
-        o = escape_char(o, s + i, len - i, &used);
-        i += used;
-    }
-    json_t *doc = json_loadb(out, (size_t)(o - out), JSON_DECODE_ANY | JSON_ALLOW_NUL, error);
-    free(out);
-    return doc;
+    if (c <= 0xffff)
+        return put_escape(o, c);
+    o = put_escape(o, 0xd800 + ((c - 0x10000) >> 10));
+    return put_escape(o, 0xdc00 + ((c - 0x10000) & 0x3ff));
 }
 
-/* Writes code point u as UTF-8 at o; returns the new o. */
-static char *put_utf8(char *o, uint32_t u)
+/* c as UTF-8. */
+static char *put_utf8(char *o, uint32_t c)
 {
-    if (u < 0x80) {
-        *o++ = (char)u;
-    } else if (u < 0x800) {
-        *o++ = (char)(0xc0 | (u >> 6));
-        *o++ = (char)(0x80 | (u & 0x3f));
-    } else if (u < 0x10000) {
-        *o++ = (char)(0xe0 | (u >> 12));
-        *o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-        *o++ = (char)(0x80 | (u & 0x3f));
+    if (c < 0x80) {
+        *o++ = (char)c;
+    } else if (c < 0x800) {
+        *o++ = (char)(0xc0 | (c >> 6));
+        *o++ = (char)(0x80 | (c & 0x3f));
+    } else if (c < 0x10000) {
+        *o++ = (char)(0xe0 | (c >> 12));
+        *o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+        *o++ = (char)(0x80 | (c & 0x3f));
     } else {
-        *o++ = (char)(0xf0 | (u >> 18));
-        *o++ = (char)(0x80 | ((u >> 12) & 0x3f));
-        *o++ = (char)(0x80 | ((u >> 6) & 0x3f));
-        *o++ = (char)(0x80 | (u & 0x3f));
+        *o++ = (char)(0xf0 | (c >> 18));
+        *o++ = (char)(0x80 | ((c >> 12) & 0x3f));
+        *o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+        *o++ = (char)(0x80 | (c & 0x3f));
     }
     return o;
 }
 
-/* The character at s[0] (not ASCII) as UTF-8 at o, a surrogate pair joined
- * (what escape_char writes as escapes); returns the new o, *used set. */
-static char *utf8_char(char *o, const unsigned char *s, size_t n, size_t *used)
+/* The length of text's ASCII prefix. */
+static size_t ascii_prefix(const char *text, size_t len)
 {
-    uint32_t u = decode_unit(s, n, used);
-    if (is_high(u) && *used < n) {
-        size_t next_used;
-        uint32_t low = decode_unit(s + *used, n - *used, &next_used);
-        if (is_low(low)) {
-            *used += next_used;
-            return put_utf8(o, 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00));
-        }
-    }
-    return put_utf8(o, is_high(u) || is_low(u) ? 0xfffd : u);
+    size_t i = 0;
+    while (i < len && (unsigned char)text[i] < 0x80)
+        i++;
+    return i;
 }
 
-json_t *dukjson_string(const char *text, size_t len)
+/* A copy of text (its first `from` bytes ASCII) with every other character
+ * written by put, which writes at most `grow` bytes for each byte it reads;
+ * NULL when out of memory. *out_len: its length. */
+static char *rewrite(const char *text, size_t len, size_t from, size_t grow, char *(*put)(char *, uint32_t),
+                     size_t *out_len)
 {
-    const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0;
-    while (i < len && s[i] < 0x80)
-        i++;
-    if (i == len)
-        return json_stringn_nocheck(text, len);
-    /* A byte becomes at most 3 (U+FFFD); a pair's 6 become 4. */
-    if (len > (SIZE_MAX - 1) / 3)
+    if (len > (SIZE_MAX - 1) / grow)
         return NULL;
-    char *out = malloc(len * 3 + 1), *o = out;
+    const unsigned char *s = (const unsigned char *)text;
+    char *out = malloc(len * grow + 1), *o = out;
     if (!out)
         return NULL;
-    memcpy(o, text, i);
-    o += i;
-    while (i < len) {
+    memcpy(o, text, from);
+    o += from;
+    for (size_t i = from; i < len;) {
         if (s[i] < 0x80) {
             *o++ = (char)s[i++];
             continue;
         }
         size_t used;
-        o = utf8_char(o, s + i, len - i, &used);
+        o = put(o, next_char(s + i, len - i, &used));
         i += used;
     }
-    json_t *str = json_stringn_nocheck(out, (size_t)(o - out));
+    *out_len = (size_t)(o - out);
+    return out;
+}
+
+json_t *dukjson_loads(const char *text, size_t len, json_error_t *error)
+{
+    const size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL;
+    size_t from = ascii_prefix(text, len), n;
+    if (from == len)
+        return json_loadb(text, len, flags, error);
+    /* A byte becomes at most 6 (a lone byte: \ufffd; a 4-byte sequence: 12). */
+    char *out = rewrite(text, len, from, 6, put_escaped, &n);
+    if (!out) {
+        snprintf(error->text, sizeof error->text, "out of memory");
+        return NULL;
+    }
+    json_t *doc = json_loadb(out, n, flags, error);
+    free(out);
+    return doc;
+}
+
+json_t *dukjson_string(const char *text, size_t len)
+{
+    size_t from = ascii_prefix(text, len), n;
+    if (from == len)
+        return json_stringn_nocheck(text, len);
+    /* A byte becomes at most 3 (U+FFFD); a pair's 6 become 4. */
+    char *out = rewrite(text, len, from, 3, put_utf8, &n);
+    if (!out)
+        return NULL;
+    json_t *str = json_stringn_nocheck(out, n);
     free(out);
     return str;
 }
