@@ -5,22 +5,75 @@
  * body whole and answers 200 {"ok":true} without storing or running
  * anything, on 127.0.0.1. Prints its port on stdout, serves until SIGINT or SIGTERM.
  *
- * usage: mhd-ceiling [PORT] [THREADS]     (0: any free port; 2 threads)
+ * With FLOOR_DIR it is the floor instead: the least any server keeping the
+ * issue's promises does before its 200. It keeps the body, checks that it is
+ * JSON (jsoncheck_valid, as srcfn does; 400 if not) and hands it to the
+ * kernel with one write(2) to a file of its listener thread in FLOOR_DIR, so
+ * that it outlives a crash of the process (as srcfn's store does: SQLite's
+ * WAL without fsync). No queue, no index, no run: no server that stores what
+ * it accepts can answer faster than this one.
+ *
+ * usage: mhd-ceiling [PORT] [THREADS] [FLOOR_DIR]   (0: any free port; 2 threads)
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "webhook/jsoncheck.h"
 
 #define MAX_BODY (512u * 1024)
 static const char ok_body[] = "{\"ok\":true}";
 
+static const char *floor_dir;   /* set: the floor */
+static atomic_int floor_files;
+static _Thread_local int floor_fd = -1;
+
 typedef struct request {
     size_t len;
+    char *body;   /* the floor keeps it */
+    size_t cap;
 } request;
+
+/* The floor: keeps what arrived of the body (0: out of memory). */
+static int keep(request *req, const char *data, size_t size)
+{
+    if (req->len + size > MAX_BODY)
+        return 1;   /* answered 413 below, as the ceiling does */
+    if (req->len + size > req->cap) {
+        size_t cap = req->cap ? req->cap * 2 : 16384;
+        while (cap < req->len + size)
+            cap *= 2;
+        char *b = realloc(req->body, cap);
+        if (!b)
+            return 0;
+        req->body = b;
+        req->cap = cap;
+    }
+    memcpy(req->body + req->len, data, size);
+    return 1;
+}
+
+/* The floor: the body checked and written; the status to answer. */
+static unsigned store(const request *req)
+{
+    if (!jsoncheck_valid(req->body ? req->body : "", req->len))
+        return MHD_HTTP_BAD_REQUEST;
+    if (floor_fd < 0) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/thread-%d.log", floor_dir, atomic_fetch_add(&floor_files, 1));
+        floor_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    }
+    if (floor_fd < 0 || write(floor_fd, req->body, req->len) != (ssize_t)req->len)
+        return MHD_HTTP_INTERNAL_SERVER_ERROR;
+    return MHD_HTTP_OK;
+}
 
 static enum MHD_Result answer(struct MHD_Connection *c, unsigned status)
 {
@@ -51,12 +104,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*size) {
-        req->len += *size;   /* read and dropped: the ceiling stores nothing */
-        (void)data;
+        if (floor_dir && !keep(req, data, *size))
+            return MHD_NO;
+        req->len += *size;   /* the ceiling reads it and drops it */
         *size = 0;
         return MHD_YES;
     }
-    return answer(c, req->len <= MAX_BODY ? MHD_HTTP_OK : MHD_HTTP_CONTENT_TOO_LARGE);
+    if (req->len > MAX_BODY)
+        return answer(c, MHD_HTTP_CONTENT_TOO_LARGE);
+    return answer(c, floor_dir ? store(req) : MHD_HTTP_OK);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode t)
@@ -64,7 +120,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     (void)cls;
     (void)c;
     (void)t;
-    free(*con_cls);
+    request *req = *con_cls;
+    if (req)
+        free(req->body);
+    free(req);
     *con_cls = NULL;
 }
 
@@ -72,6 +131,7 @@ int main(int argc, char **argv)
 {
     int port = argc > 1 ? atoi(argv[1]) : 0;
     unsigned threads = argc > 2 ? (unsigned)atoi(argv[2]) : 2;
+    floor_dir = argc > 3 ? argv[3] : NULL;
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
