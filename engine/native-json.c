@@ -404,10 +404,10 @@ static int decimal_parts(const char *s, size_t n, int *neg, uint64_t *m, int *e)
         int sign = 1, x = 0, xd = 0;
         if (++i < n && (s[i] == '+' || s[i] == '-'))
             sign = s[i++] == '-' ? -1 : 1;
-        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, xd++)
+        for (; i < n && s[i] >= '0' && s[i] <= '9' && xd <= 4; i++, xd++)
             x = x * 10 + (s[i] - '0');
         if (xd == 0 || xd > 4)
-            return 0;
+            return 0;   /* more digits stay unread: not the whole text, strtod_l reads it */
         exp10 += sign * x;
     }
     *m = v;
