@@ -554,45 +554,73 @@ static json_t *result_read(duk_context *ctx)
     return text ? dukjson_loads(text, len, &jerr) : NULL;
 }
 
-/* The result document. have_result: the driver's "run" already left it on
- * the stack (a run that settled at once), unless stop. */
-static json_t *result_of(engine *e, const stop_reason *stop, int have_result, double started_ms)
+/* The document for when the runtime could not write one; pops what is on top. */
+static json_t *internal_error_result(duk_context *ctx)
+{
+    json_t *doc = json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error",
+                            engine_error(ERR_BAD_REQUEST, "InternalError", duk_safe_to_string(ctx, -1), 0));
+    duk_pop(ctx);
+    return doc;
+}
+
+/* The result of a run that settled by itself (have_result: "run" left it on
+ * the stack), read under the run's own limits: JSON.stringify may call the
+ * function's toJSON methods and getters. NULL, with *stop set, when those
+ * hit a limit. */
+static json_t *settled_result(engine *e, int have_result, const stop_reason **stop)
 {
     duk_context *ctx = e->ctx;
-    if (!stop && e->hs.out_of_memory)
-        stop = engine_stopped(e);   /* as in Node.js, running out of memory fails the run */
-    if (have_result && stop) {
-        duk_pop(ctx);
-        have_result = 0;
+    json_t *doc = NULL;
+    if (have_result || driver_call(ctx, "finish", 0) == 0)
+        doc = result_read(ctx);
+    *stop = engine_stopped(e);
+    if (*stop || !doc) {
+        json_decref(doc);
+        return *stop ? (duk_pop(ctx), NULL) : internal_error_result(ctx);
     }
-    /* Writing the report runs JavaScript: nothing may interrupt it now. */
+    duk_pop(ctx);
+    return doc;
+}
+
+/* The result of a run that was stopped, written by the runtime with the
+ * limits lifted (it reports the stop; the function's values are not in it). */
+static json_t *stopped_result(engine *e, const stop_reason *stop)
+{
+    duk_context *ctx = e->ctx;
     e->hs.deadline_ns = 0;
     atomic_store(&e->hs.cancelled, 0);
     if (e->hs.out_of_memory)
         e->hs.cap += OOM_REPORT_HEADROOM;   /* room to write the report */
-    int nargs = 0;
-    if (stop && !have_result) {
-        duk_push_object(ctx);
-        duk_push_string(ctx, ERR_BAD_REQUEST);
-        duk_put_prop_string(ctx, -2, "type");
-        duk_push_string(ctx, stop->name);
-        duk_put_prop_string(ctx, -2, "name");
-        duk_push_string(ctx, stop->message);
-        duk_put_prop_string(ctx, -2, "message");
-        nargs = 1;
-    }
+    duk_push_object(ctx);
+    duk_push_string(ctx, ERR_BAD_REQUEST);
+    duk_put_prop_string(ctx, -2, "type");
+    duk_push_string(ctx, stop->name);
+    duk_put_prop_string(ctx, -2, "name");
+    duk_push_string(ctx, stop->message);
+    duk_put_prop_string(ctx, -2, "message");
+    json_t *doc = driver_call(ctx, "finish", 1) == 0 ? result_read(ctx) : NULL;
+    if (doc)
+        duk_pop(ctx);
+    else
+        doc = internal_error_result(ctx);
+    e->tainted = 1;
+    e->hs.cap = e->limits.heap_bytes;
+    return doc;
+}
+
+/* The result document. have_result: the driver's "run" already left it on
+ * the stack (a run that settled at once), unless stop. */
+static json_t *result_of(engine *e, const stop_reason *stop, int have_result, double started_ms)
+{
+    if (!stop && e->hs.out_of_memory)
+        stop = engine_stopped(e);   /* as in Node.js, running out of memory fails the run */
     json_t *doc = NULL;
-    if (have_result || driver_call(ctx, "finish", nargs) == 0)
-        doc = result_read(ctx);
-    if (!doc) {
-        doc = json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error",
-                        engine_error(ERR_BAD_REQUEST, "InternalError", duk_safe_to_string(ctx, -1), 0));
-    }
-    duk_pop(ctx);
-    if (stop) {
-        e->tainted = 1;
-        e->hs.cap = e->limits.heap_bytes;
-    }
+    if (!stop)
+        doc = settled_result(e, have_result, &stop);
+    else if (have_result)
+        duk_pop(e->ctx);
+    if (!doc)
+        doc = stopped_result(e, stop);
     fetcher_abort_all(e->fetch);
     json_object_set_new(doc, "durationMs", json_real((double)heap_now_ns() / 1e6 - started_ms));
     return doc;

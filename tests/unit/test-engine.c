@@ -202,6 +202,7 @@ static void test_runs_free_their_garbage(void)
  * JSON.stringify would write. */
 static void test_result_values(void)
 {
+    engine_limits lim = {.timeout_ms = 300};
     engine *e = load("async function onRequest(req) {\n"
                      "  const kind = req.json().kind;\n"
                      "  const props = {\n"
@@ -211,9 +212,10 @@ static void test_result_values(void)
                      "    big: { n: 2 ** 60 },\n"
                      "    nul: { s: 'a\\u0000b' },\n"
                      "    cycle: (() => { const o = {}; o.self = o; return o; })(),\n"
+                     "    loop: { toJSON() { for (;;) {} } },\n"
                      "  }[kind];\n"
                      "  Segment.track({ event: kind, userId: 'u', properties: props });\n"
-                     "}\n", NULL, NULL);
+                     "}\n", &lim, NULL);
     json_t *r = invoke(e, "{\"kind\": \"plain\"}", NULL);
     json_t *p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
     json_t *want = json_pack("{s:f, s:s}", "n", 1.5, "s", "caf\xc3\xa9 \xf0\x9f\x98\x80");
@@ -243,6 +245,15 @@ static void test_result_values(void)
     p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
     CHECK("result: a NUL inside a string is kept", succeeded(r) && json_string_length(json_object_get(p, "s")) == 3 &&
                                                        memcmp(json_string_value(json_object_get(p, "s")), "a\0b", 3) == 0);
+    json_decref(r);
+
+    r = invoke(e, "{\"kind\": \"loop\"}", NULL);
+    CHECK("result: a toJSON that never returns is stopped by the run's time limit",
+          !succeeded(r) && strcmp(error_field(r, "name") ? error_field(r, "name") : "", "TimeoutError") == 0);
+    json_decref(r);
+
+    r = invoke(e, "{\"kind\": \"plain\"}", NULL);
+    CHECK("result: and the next run works", succeeded(r));
     json_decref(r);
 
     r = invoke(e, "{\"kind\": \"cycle\"}", NULL);
