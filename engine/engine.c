@@ -51,6 +51,7 @@ struct engine {
  * back at it) is only freed by a full collection, which Duktape runs rarely
  * when little is allocated; collect once the heap has grown this much. */
 #define GC_GROWTH (2u * 1024 * 1024)
+#define REPORT_MS 1000   /* to write the report of a stopped run */
 
 typedef void (*native_register_fn)(duk_context *ctx);
 
@@ -583,11 +584,15 @@ static json_t *settled_result(engine *e, int have_result, const stop_reason **st
 }
 
 /* The result of a run that was stopped, written by the runtime with the
- * limits lifted (it reports the stop; the function's values are not in it). */
+ * limits lifted (it reports the stop; the function's values are not in it),
+ * but for REPORT_MS: reading the line of the error may still run a getter of
+ * the function's, which must not hang the run. */
 static json_t *stopped_result(engine *e, const stop_reason *stop)
 {
     duk_context *ctx = e->ctx;
-    e->hs.deadline_ns = 0;
+    e->hs.timed_out = 0;
+    e->hs.timeout_hits = 0;
+    e->hs.deadline_ns = heap_now_ns() + (int64_t)REPORT_MS * 1000000;
     atomic_store(&e->hs.cancelled, 0);
     if (e->hs.out_of_memory)
         e->hs.cap += OOM_REPORT_HEADROOM;   /* room to write the report */
@@ -599,10 +604,10 @@ static json_t *stopped_result(engine *e, const stop_reason *stop)
     duk_push_string(ctx, stop->message);
     duk_put_prop_string(ctx, -2, "message");
     json_t *doc = driver_call(ctx, "finish", 1) == 0 ? result_read(ctx) : NULL;
-    if (doc)
-        duk_pop(ctx);
-    else
-        doc = internal_error_result(ctx);
+    duk_pop(ctx);
+    if (!doc)   /* the report itself failed: the stop, without its line */
+        doc = json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error",
+                        engine_error(ERR_BAD_REQUEST, stop->name, stop->message, 0));
     e->tainted = 1;
     e->hs.cap = e->limits.heap_bytes;
     return doc;
@@ -621,6 +626,7 @@ static json_t *result_of(engine *e, const stop_reason *stop, int have_result, do
         duk_pop(e->ctx);
     if (!doc)
         doc = stopped_result(e, stop);
+    e->hs.deadline_ns = 0;   /* what runs next (a fresh heap's boot) is not this run's */
     fetcher_abort_all(e->fetch);
     json_object_set_new(doc, "durationMs", json_real((double)heap_now_ns() / 1e6 - started_ms));
     return doc;

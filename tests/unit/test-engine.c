@@ -263,8 +263,28 @@ static void test_result_values(void)
     engine_free(e);
 }
 
+/* What the function threw is read for the report (name, message, stack):
+ * getters of its own that never return end the run all the same. */
+static void test_report_cannot_hang(void)
+{
+    engine_limits lim = {.timeout_ms = 300};
+    engine *e = load("async function onRequest(req) {\n"
+                     "  if (req.json().ok) return Segment.track({ event: 'ok', userId: 'u' });\n"
+                     "  throw { get name() { for (;;) {} }, get message() { for (;;) {} }, get stack() { for (;;) {} } };\n"
+                     "}\n", &lim, NULL);
+    json_t *r = invoke(e, "{}", NULL);
+    CHECK("report: a thrown object whose getters never return is a TimeoutError",
+          !succeeded(r) && strcmp(error_field(r, "name") ? error_field(r, "name") : "", "TimeoutError") == 0);
+    json_decref(r);
+    r = invoke(e, "{\"ok\": true}", NULL);
+    CHECK("report: and the next run works", succeeded(r));
+    json_decref(r);
+    engine_free(e);
+}
+
 int main(void)
 {
+    test_report_cannot_hang();
     test_result_values();
     test_runs_free_their_garbage();
     test_isolation();
