@@ -1,5 +1,12 @@
 /*
- * queue: the `requests` table and its writer thread (see queue.h).
+ * queue: the request tables and their writer thread (see queue.h).
+ *
+ * A request is two rows: request_data, inserted once with the body, and
+ * request_state, the few small columns each run updates. So a run's two
+ * updates (running, then its outcome) rewrite a page or two shared with
+ * other requests, never the body's pages: in one table a row of an 8 KiB
+ * body was rewritten whole, overflow pages included, at each update that
+ * changed its size, which is most of them.
  *
  * The writer: callers put an op (on their own stack) on w->pending and wait
  * on the op's own condition until op->finished. The thread takes everything pending (at
@@ -59,16 +66,20 @@
 #define LINGER_US 300
 #define CKPT_KICK_FRAMES 1024   /* 4 MiB of log at 4 KiB pages */
 
-enum { ST_INSERT, ST_LOAD, ST_START, ST_FINISH, ST_REQUEUE, ST_COUNT };
+enum { ST_INSERT, ST_INSERT_STATE, ST_LOAD, ST_START, ST_FINISH, ST_REQUEUE, ST_COUNT };
 
+/* What arrived goes to request_data once; runs update only the small rows of
+ * request_state (see workspace/store.c, schema version 2). */
 static const char *const statements[ST_COUNT] = {
-    [ST_INSERT] = "INSERT INTO requests (instance, received_at, method, url, headers, body)"
+    [ST_INSERT] = "INSERT INTO request_data (instance, received_at, method, url, headers, body)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [ST_LOAD] = "SELECT instance, received_at, method, url, headers, body, attempts FROM requests WHERE id = ?1",
-    [ST_START] = "UPDATE requests SET state = 'running', attempts = attempts + 1"
+    [ST_INSERT_STATE] = "INSERT INTO request_state (id) VALUES (?1)",
+    [ST_LOAD] = "SELECT d.instance, d.received_at, d.method, d.url, d.headers, d.body, s.attempts"
+                " FROM request_data d JOIN request_state s ON s.id = d.id WHERE d.id = ?1",
+    [ST_START] = "UPDATE request_state SET state = 'running', attempts = attempts + 1"
                  " WHERE id = ?1 AND state IN ('queued', 'running') RETURNING attempts",
-    [ST_FINISH] = "UPDATE requests SET state = ?2, finished_at = ?3 WHERE id = ?1",
-    [ST_REQUEUE] = "UPDATE requests SET state = 'queued', next_at = ?2 WHERE id = ?1",
+    [ST_FINISH] = "UPDATE request_state SET state = ?2, finished_at = ?3 WHERE id = ?1",
+    [ST_REQUEUE] = "UPDATE request_state SET state = 'queued', next_at = ?2 WHERE id = ?1",
 };
 
 struct queue_db {
@@ -230,9 +241,10 @@ int queue_load(queue_db *q, int64_t id, queued_request *out, char **err)
 
 int queue_reset_interrupted(queue_db *q, int64_t *last, char **err)
 {
-    if (store_exec(q->db, "UPDATE requests SET state = 'queued' WHERE state = 'running'", err) != 0)
+    if (store_exec(q->db, "UPDATE request_state SET state = 'queued' WHERE state = 'running' AND finished_at IS NULL",
+                   err) != 0)
         return -1;
-    sqlite3_stmt *st = store_prepare(q->db, "SELECT coalesce(max(id), 0) FROM requests");
+    sqlite3_stmt *st = store_prepare(q->db, "SELECT coalesce(max(id), 0) FROM request_data");
     if (!st)
         return fail(q->db, err, "cannot read the queue");
     int rc = sqlite3_step(st);
@@ -244,8 +256,9 @@ int queue_reset_interrupted(queue_db *q, int64_t *last, char **err)
 
 long queue_recover(queue_db *q, int64_t last, queue_each each, void *ctx, char **err)
 {
-    sqlite3_stmt *st = store_prepare(q->db, "SELECT id, instance, next_at FROM requests"
-                                            " WHERE state = 'queued' AND id <= ?1 ORDER BY id");
+    sqlite3_stmt *st = store_prepare(q->db, "SELECT s.id, d.instance, s.next_at FROM request_state s"
+                                            " JOIN request_data d ON d.id = s.id WHERE s.state = 'queued'"
+                                            " AND s.finished_at IS NULL AND s.id <= ?1 ORDER BY s.id");
     if (!st)
         return fail(q->db, err, "cannot read the queue");
     long n = 0;
@@ -317,11 +330,15 @@ static int do_insert(queue_db *q, op *o)
              sqlite3_bind_text(st, 5, headers, -1, SQLITE_STATIC) == SQLITE_OK &&
              sqlite3_bind_blob(st, 6, r->body ? r->body : "", (int)r->body_len, SQLITE_STATIC) == SQLITE_OK;
     int rc = ok ? step_done(q, st, &o->err, "cannot store the request") : fail(q->db, &o->err, "cannot store the request");
-    if (rc == 0)
-        o->result = sqlite3_last_insert_rowid(q->db);
     sqlite3_clear_bindings(st);
     free(headers);
-    return rc;
+    if (rc != 0)
+        return rc;
+    o->result = sqlite3_last_insert_rowid(q->db);
+    st = stmt(q, ST_INSERT_STATE);
+    if (sqlite3_bind_int64(st, 1, o->result) != SQLITE_OK)
+        return fail(q->db, &o->err, "cannot store the request");
+    return step_done(q, st, &o->err, "cannot store the request");
 }
 
 static int do_start(queue_db *q, op *o)

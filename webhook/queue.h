@@ -1,5 +1,7 @@
 /*
- * queue: the `requests` table, the durable work queue of `srcfn serve`.
+ * queue: the durable work queue of `srcfn serve`: the tables request_data
+ * (what arrived, written once) and request_state (where its runs are), shown
+ * together as the view `requests` (see workspace/store.c).
  *
  * A webhook is inserted (and committed) before its sender hears 200. Its state
  * then moves

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Version 1 of the schema; later versions append statements guarded by
- * PRAGMA user_version. */
+/* Version 1 of the schema (its `requests` table is created or converted by
+ * version 2 below); later versions are steps guarded by PRAGMA user_version. */
 static const char schema_v1[] =
     "CREATE TABLE IF NOT EXISTS versions ("
     "  function TEXT NOT NULL, number INTEGER NOT NULL, code TEXT NOT NULL,"
@@ -18,12 +18,6 @@ static const char schema_v1[] =
     "  name TEXT PRIMARY KEY, function TEXT NOT NULL, version INTEGER,"
     "  token TEXT NOT NULL UNIQUE, settings TEXT NOT NULL, write_key TEXT NOT NULL,"
     "  endpoint TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS requests ("
-    "  id INTEGER PRIMARY KEY, instance TEXT NOT NULL, received_at INTEGER NOT NULL,"
-    "  method TEXT NOT NULL, url TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,"
-    "  state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0,"
-    "  next_at INTEGER NOT NULL DEFAULT 0, finished_at INTEGER);"
-    "CREATE INDEX IF NOT EXISTS requests_pending ON requests (state, next_at);"
     "CREATE TABLE IF NOT EXISTS errors ("
     "  id INTEGER PRIMARY KEY, instance TEXT NOT NULL, at INTEGER NOT NULL,"
     "  request TEXT NOT NULL, logs TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL,"
@@ -49,6 +43,35 @@ static const char schema_v1[] =
     "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, member TEXT, method TEXT NOT NULL,"
     "  path TEXT NOT NULL, action TEXT, function TEXT, allowed INTEGER NOT NULL,"
     "  status INTEGER NOT NULL);";
+
+/* Version 2: a request's run state lives apart from what arrived. A run
+ * updates its request twice (running, then done), and a row whose body spills
+ * into overflow pages is rewritten whole, overflow pages included, when its
+ * size changes (as a state or a timestamp changes it): four or more pages per
+ * update for an 8 KiB body. request_data is written once; request_state rows
+ * are small, dozens to a page, so a commit of several updates touches a page
+ * or two. The view `requests` shows both as the single table it was.
+ * A version 1 database keeps its rows: its table is renamed, not copied (its
+ * state columns stay, unused), and the states are copied out. */
+static const char schema_v2_data[] =
+    "CREATE TABLE request_data ("
+    "  id INTEGER PRIMARY KEY, instance TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  method TEXT NOT NULL, url TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL);";
+static const char schema_v2_from_v1[] =
+    "ALTER TABLE requests RENAME TO request_data;"
+    "DROP INDEX IF EXISTS requests_pending;";
+static const char schema_v2_state[] =
+    "CREATE TABLE request_state ("
+    "  id INTEGER PRIMARY KEY, state TEXT NOT NULL DEFAULT 'queued',"
+    "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL DEFAULT 0, finished_at INTEGER);"
+    "CREATE INDEX request_pending ON request_state (state) WHERE finished_at IS NULL;"
+    "CREATE VIEW requests AS SELECT d.id AS id, d.instance AS instance, d.received_at AS received_at,"
+    "  d.method AS method, d.url AS url, d.headers AS headers, d.body AS body, s.state AS state,"
+    "  s.attempts AS attempts, s.next_at AS next_at, s.finished_at AS finished_at"
+    "  FROM request_data d JOIN request_state s ON s.id = d.id;";
+static const char schema_v2_copy_states[] =
+    "INSERT INTO request_state (id, state, attempts, next_at, finished_at)"
+    "  SELECT id, state, attempts, next_at, finished_at FROM request_data;";
 
 int64_t store_now_ms(void)
 {
@@ -116,6 +139,49 @@ void store_rollback(sqlite3 *db)
     store_exec(db, "ROLLBACK", NULL);
 }
 
+/* One integer from a query of one row; -1 on error. */
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = store_prepare(db, sql);
+    if (!st)
+        return -1;
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The version 2 step, in the transaction of migrate(). */
+static int migrate_v2(sqlite3 *db, char **err)
+{
+    int64_t v1 = query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'requests'");
+    if (v1 < 0)
+        return store_db_fail(db, err, "cannot read the schema");
+    if (store_exec(db, v1 ? schema_v2_from_v1 : schema_v2_data, err) != 0 ||
+        store_exec(db, schema_v2_state, err) != 0 ||
+        (v1 && store_exec(db, schema_v2_copy_states, err) != 0))
+        return -1;
+    return store_exec(db, "PRAGMA user_version = 2", err);
+}
+
+/* Brings the schema to the current version. The version is read again
+ * inside the write transaction: another process may have just done it. */
+static int migrate(sqlite3 *db, char **err)
+{
+    int64_t v = query_int(db, "PRAGMA user_version");
+    if (v < 0)
+        return store_db_fail(db, err, "cannot read the schema version");
+    if (v >= 2)
+        return 0;
+    if (store_exec(db, "BEGIN IMMEDIATE", err) != 0)
+        return -1;
+    v = query_int(db, "PRAGMA user_version");
+    int rc = v < 0 ? store_db_fail(db, err, "cannot read the schema version") : v >= 2 ? 0 : migrate_v2(db, err);
+    if (rc == 0 && store_exec(db, "COMMIT", err) == 0)
+        return 0;
+    store_exec(db, "ROLLBACK", NULL);
+    return -1;
+}
+
 static char *fmt(const char *a, const char *b)
 {
     char *s = NULL;
@@ -143,7 +209,7 @@ sqlite3 *store_open(const char *root, char **err)
         sqlite3_busy_timeout(db, 10000);
         if (store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
                        err) != 0 ||
-            store_exec(db, schema_v1, err) != 0) {
+            store_exec(db, schema_v1, err) != 0 || migrate(db, err) != 0) {
             char *why = *err;
             *err = fmt("cannot prepare the workspace database: ", why ? why : "");
             free(why);

@@ -5,7 +5,9 @@
  *
  *   versions   immutable deployed versions of functions   (workspace/deploy.c)
  *   instances  connected sources                          (workspace/instances.c)
- *   requests   accepted webhooks, the durable work queue  (webhook/queue.c)
+ *   request_data   accepted webhooks as they arrived, written once   (webhook/queue.c)
+ *   request_state  their run state, the durable work queue           (webhook/queue.c)
+ *   requests   a view of both, one row per request (for reading and tests)
  *   errors     the error log of failed runs               (webhook/errlog.c)
  *   outbox     emitted messages awaiting delivery         (webhook/delivery.c)
  *   captures   requests caught by `srcfn listen`          (webhook/capture.c)

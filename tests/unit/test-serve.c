@@ -5,12 +5,15 @@
  * listener's fast JSON check (jsoncheck, which must answer as jsonsort_valid),
  * the error log's limits (100 per instance, 30 days), and the queue's writer
  * (inserts, attempts, outcomes, recovery of interrupted runs, inserts that
- * nobody waits for, the log copied into the database as it grows), and the
- * registry's refresh on an unknown token.
+ * nobody waits for, the log copied into the database as it grows, a run's
+ * updates writing a few pages whatever the body's size), the store of an
+ * earlier version (schema 1) carried over, and the registry's refresh on an
+ * unknown token.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/unit/check.h"
@@ -138,6 +141,10 @@ static void test_jsoncheck(void)
         ok &= agree(text, len);
     }
     CHECK("jsoncheck: answers as jsonsort on 3000 mutated bodies", ok);
+    ok = 1;
+    for (size_t len = 0; len < sizeof base; len++)
+        ok &= agree(base, len);
+    CHECK("jsoncheck: answers as jsonsort on every prefix of a body", ok);
 }
 
 static void test_content_types(void)
@@ -362,6 +369,151 @@ static void test_async_inserts(const char *root)
     free(err);
 }
 
+/* Frames in the log of the store at root: a PASSIVE checkpoint's count. */
+static int log_frames(sqlite3 *db)
+{
+    int logged = -1, copied = -1;
+    if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied) != SQLITE_OK)
+        return -1;
+    return logged;
+}
+
+/* Whether the change commit() makes adds at most max frames to the log
+ * (the log may start over at it: then it holds only those). */
+static int commits_at_most(sqlite3 *db, int max, int (*commit)(void *), void *arg)
+{
+    int before = log_frames(db);
+    int ok = commit(arg) == 0;
+    int after = log_frames(db);
+    if (!ok || before < 0 || after < 0)
+        return 0;
+    if (after > max && after - before > max)
+        printf("  %d frames before, %d after\n", before, after);
+    return after <= max || after - before <= max;
+}
+
+typedef struct run_step {
+    queue_writer *w;
+    int64_t id;
+    queue_outcome *done;   /* NULL: start the run */
+} run_step;
+
+static int do_step(void *arg)
+{
+    run_step *s = arg;
+    int attempt = 0;
+    if (!s->done)
+        return queue_start_run(s->w, s->id, &attempt, NULL) == 1 ? 0 : -1;
+    return queue_settle(s->w, s->done, 0, NULL, NULL);
+}
+
+/* A run updates its request twice; a body that spills over several pages
+ * must not be written again each time (it was: the whole row was). */
+static void test_state_pages(const char *root)
+{
+    char *err = NULL;
+    queue_writer *w = queue_writer_start(root, &err);
+    sqlite3 *db = store_open(root, &err);
+    CHECK("queue: the writer starts for the page count", w && db);
+    if (!w || !db) {
+        queue_writer_stop(w);
+        store_close(db);
+        free(err);
+        return;
+    }
+    queued_request *r = body_request(64 * 1024, 1);
+    int64_t id = queue_insert(w, r, &err);
+    queue_outcome done = {.id = id, .instance = r->instance, .received_at = 1, .state = "done",
+                          .events = json_array(), .objects = json_array()};
+    run_step start = {w, id, NULL}, finish = {w, id, &done};
+    CHECK("queue: marking a request with a 64 KiB body running writes a few pages, not its body",
+          id > 0 && commits_at_most(db, 4, do_step, &start));
+    CHECK("queue: recording its outcome writes a few pages, not its body", commits_at_most(db, 4, do_step, &finish));
+    json_decref(done.events);
+    json_decref(done.objects);
+    queued_request_free(r);
+    free(r);
+    queue_writer_stop(w);
+    store_close(db);
+    free(err);
+}
+
+/* A version 1 store: one `requests` table with the state in each row. */
+static const char v1_schema[] =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE requests (id INTEGER PRIMARY KEY, instance TEXT NOT NULL, received_at INTEGER NOT NULL,"
+    "  method TEXT NOT NULL, url TEXT NOT NULL, headers TEXT NOT NULL, body BLOB NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued', attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL DEFAULT 0, finished_at INTEGER);"
+    "CREATE INDEX requests_pending ON requests (state, next_at);"
+    "INSERT INTO requests (instance, received_at, method, url, headers, body, state, attempts, finished_at) VALUES"
+    "  ('i1', 1, 'POST', 'u', '{}', CAST('{\"n\":1}' AS BLOB), 'done', 1, 5),"
+    "  ('i1', 2, 'POST', 'u', '{}', CAST('{\"n\":2}' AS BLOB), 'running', 1, NULL),"
+    "  ('i1', 3, 'POST', 'u', '{}', CAST('{\"n\":3}' AS BLOB), 'queued', 0, NULL);";
+
+static char *query_text(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = store_prepare(db, sql);
+    char *v = st && sqlite3_step(st) == SQLITE_ROW ? strdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int makes_v1_store(const char *root)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/.srcfn", root);
+    if (mkdir(path, 0700) != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/.srcfn/state.db", root);
+    sqlite3 *db = NULL;
+    int ok = sqlite3_open(path, &db) == SQLITE_OK && store_exec(db, v1_schema, NULL) == 0;
+    sqlite3_close(db);
+    return ok;
+}
+
+/* A store of an earlier srcfn keeps its requests, states included, and the
+ * queue goes on from them. */
+static void test_v1_store(const char *dir)
+{
+    char root[512];
+    snprintf(root, sizeof root, "%s/v1", dir);
+    CHECK("store: a version 1 store is made", mkdir(root, 0700) == 0 && makes_v1_store(root));
+    char *err = NULL;
+    sqlite3 *db = store_open(root, &err);
+    sqlite3 *again = db ? store_open(root, &err) : NULL;
+    CHECK("store: a version 1 store opens (twice)", db && again);
+    if (!db || !again) {
+        store_close(db);
+        free(err);
+        return;
+    }
+    char *rows = query_text(db, "SELECT group_concat(id || ':' || state || ':' || attempts || ':' ||"
+                                " CAST(body AS TEXT), ' ') FROM (SELECT * FROM requests ORDER BY id)");
+    CHECK("store: its requests keep their states and bodies",
+          rows && strcmp(rows, "1:done:1:{\"n\":1} 2:running:1:{\"n\":2} 3:queued:0:{\"n\":3}") == 0);
+    free(rows);
+    queue_db *q = queue_open(root, &err);
+    int64_t last = 0;
+    int pending = 0;
+    CHECK("store: its unfinished requests are recovered",
+          q && queue_reset_interrupted(q, &last, &err) == 0 && last == 3 &&
+              queue_recover(q, last, count, &pending, &err) == 2 && pending == 2);
+    queue_writer *w = queue_writer_start(root, &err);
+    queued_request got;
+    int attempt = 0;
+    CHECK("store: and run from where they were",
+          w && queue_load(q, 2, &got, &err) == 1 && got.attempts == 1 && queue_start_run(w, 2, &attempt, &err) == 1 &&
+              attempt == 2 && queue_start_run(w, 1, &attempt, &err) == 0);
+    if (w)
+        queued_request_free(&got);
+    queue_writer_stop(w);
+    queue_close(q);
+    store_close(again);
+    store_close(db);
+    free(err);
+}
+
 static void test_registry_miss(const char *root)
 {
     char *err = NULL;
@@ -407,6 +559,8 @@ int main(void)
     }
     test_queue(dir);
     test_async_inserts(dir);
+    test_state_pages(dir);
+    test_v1_store(dir);
     test_registry_miss(dir);
     free(err);
     char cmd[128];
