@@ -1,11 +1,14 @@
 #!/bin/sh
 # bench/serve.sh: `srcfn serve` under load (part of make bench). wrk POSTs the
-# ~8 KB body of bench/fixtures/request.json over loopback to three servers in
+# ~8 KB body of bench/fixtures/request.json over loopback to four servers in
 # turn, each warmed up first, all given the same CPUs:
 #   serve    srcfn serve running bench/fixtures/handler.js (one track call),
 #            delivering to "-" (its stdout, to /dev/null)
 #   ceiling  bench/mhd-ceiling.c: libmicrohttpd set up as srcfn's listener,
 #            answering 200 without storing or running anything
+#   floor    the same, checking each body is JSON and handing it to the kernel
+#            (one write(2)) before its 200: what any server that stores what
+#            it accepts does at least, so the most such a server reaches here
 #   node     bench/node-serve.js: Node.js http running the same handler in vm
 #
 # srcfn answers 200 once a webhook is stored, before it runs; so it has two
@@ -105,6 +108,17 @@ CEIL_URL=http://127.0.0.1:$(first_line "$TMP/ceiling.port")/hooks/x
 load "$CEIL_URL" 2 >/dev/null
 CEIL_FIG=$(load "$CEIL_URL" "$SECONDS_")
 
+# --- the floor (its files, gigabytes of bodies, go as soon as it stops) ------------------
+mkdir -p "$TMP/floor"
+build/rel/mhd-ceiling 0 2 "$TMP/floor" >"$TMP/floor.port" &
+FLOOR=$!
+PIDS="$PIDS $FLOOR"
+FLOOR_URL=http://127.0.0.1:$(first_line "$TMP/floor.port")/hooks/x
+load "$FLOOR_URL" 2 >/dev/null
+FLOOR_FIG=$(load "$FLOOR_URL" "$SECONDS_")
+kill "$FLOOR"; wait "$FLOOR" 2>/dev/null || true
+rm -rf "$TMP/floor"
+
 # --- Node.js -----------------------------------------------------------------------------
 NODE_FIG="figures rps 0"
 if command -v node >/dev/null 2>&1; then
@@ -125,6 +139,8 @@ echo "serve.p99 $(fig "$SERVE_FIG" p99_ms) ms target < 5 ms"
 echo "ceiling.rps $(fig "$CEIL_FIG" rps) req/s"
 echo "ceiling.p50 $(fig "$CEIL_FIG" p50_ms) ms"
 echo "ceiling.p99 $(fig "$CEIL_FIG" p99_ms) ms"
+echo "floor.rps $(fig "$FLOOR_FIG" rps) req/s (stores each body with one write(2), runs nothing)"
+echo "floor.p99 $(fig "$FLOOR_FIG" p99_ms) ms"
 echo "node.rps $(fig "$NODE_FIG" rps) req/s ($(fig "$NODE_FIG" failed) failed)"
 echo "node.p50 $(fig "$NODE_FIG" p50_ms) ms"
 echo "node.p99 $(fig "$NODE_FIG" p99_ms) ms"
@@ -132,3 +148,5 @@ echo "ratio.serve_accepted_vs_node $(ratio "$(fig "$SERVE_FIG" rps)" "$(fig "$NO
 echo "ratio.serve_processed_vs_node $(ratio "$PROCESSED" "$(fig "$NODE_FIG" rps)")"
 echo "ratio.serve_accepted_vs_ceiling $(ratio "$(fig "$SERVE_FIG" rps)" "$(fig "$CEIL_FIG" rps)") target >= 0.5"
 echo "ratio.serve_processed_vs_ceiling $(ratio "$PROCESSED" "$(fig "$CEIL_FIG" rps)")"
+echo "ratio.floor_vs_ceiling $(ratio "$(fig "$FLOOR_FIG" rps)" "$(fig "$CEIL_FIG" rps)") (no server storing each body can beat it here)"
+echo "ratio.serve_accepted_vs_floor $(ratio "$(fig "$SERVE_FIG" rps)" "$(fig "$FLOOR_FIG" rps)")"
