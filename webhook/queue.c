@@ -40,7 +40,8 @@
  *     take a checkpoint, fsyncs included, on the writer's path, and under
  *     heavy writeback one fsync takes tens of ms, every answer waiting (we
  *     measured p99 above 60 ms that way, and no more throughput). It starts
- *     over once the load eases. serve also calls queue_checkpoint from its
+ *     over once the load eases, and is then cut back to 64 MiB (the store's
+ *     journal_size_limit). serve also calls queue_checkpoint from its
  *     main thread for what other connections write;
  *   - statements are prepared once per connection and reset after each use.
  */

@@ -7,6 +7,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* What the log file keeps of its size when it starts over (after a burst of
+ * webhooks it may have grown by gigabytes): the rest goes back to the disk. */
+#define WAL_KEEP_BYTES "67108864"
+
 /* Version 1 of the schema (its `requests` table is created or converted by
  * version 2 below); later versions are steps guarded by PRAGMA user_version. */
 static const char schema_v1[] =
@@ -207,7 +211,8 @@ sqlite3 *store_open(const char *root, char **err)
     }
     if (!*err) {
         sqlite3_busy_timeout(db, 10000);
-        if (store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        if (store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                           " PRAGMA journal_size_limit=" WAL_KEEP_BYTES ";",
                        err) != 0 ||
             store_exec(db, schema_v1, err) != 0 || migrate(db, err) != 0) {
             char *why = *err;
