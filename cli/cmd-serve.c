@@ -1,5 +1,5 @@
 /*
- * srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS]
+ * srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS] [--keep-finished S]
  *
  * Runs every connected instance of the workspace behind one listener at
  * http://ADDR:P/hooks/<token> (127.0.0.1 and $SRCFN_PORT or 8720 by default;
@@ -17,7 +17,7 @@
 #include "workspace/instances.h"
 #include "workspace/workspace.h"
 
-#define SERVE_USAGE "usage: srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS]"
+#define SERVE_USAGE "usage: srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS] [--keep-finished S]"
 
 /* A whole number in [min, max]; -1 otherwise. */
 static long number(const char *s, long min, long max)
@@ -38,9 +38,11 @@ static int parse_options(int argc, char **argv, serve_options *o, int *help)
         {"bind", required_argument, NULL, 'b'},
         {"workers", required_argument, NULL, 'w'},
         {"retry-base-ms", required_argument, NULL, 'r'},
+        {"keep-finished", required_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
+    o->keep_finished_s = -1;
     *help = 0;
     o->port = instance_serve_port();
     opterr = 0;
@@ -55,7 +57,8 @@ static int parse_options(int argc, char **argv, serve_options *o, int *help)
                  "  --port P            port (default $SRCFN_PORT or 8720; 0: any free port)\n"
                  "  --bind ADDR         address to listen on (default 127.0.0.1)\n"
                  "  --workers N         functions run on N threads at once (default 4)\n"
-                 "  --retry-base-ms MS  first delay before running a Retry error again (default 1000; doubles)");
+                 "  --retry-base-ms MS  first delay before running a Retry error again (default 1000; doubles)\n"
+                 "  --keep-finished S   seconds a finished request (and its body) is kept (default 3600)");
             return EXIT_OK;
         case 'p':
             if ((v = number(optarg, 0, 65535)) < 0)
@@ -72,6 +75,11 @@ static int parse_options(int argc, char **argv, serve_options *o, int *help)
             if ((v = number(optarg, 1, 3600 * 1000)) < 0)
                 return usage_error("serve: --retry-base-ms takes milliseconds (1..3600000)");
             o->retry_base_ms = (int)v;
+            break;
+        case 'k':
+            if ((v = number(optarg, 0, 30L * 24 * 3600)) < 0)
+                return usage_error("serve: --keep-finished takes seconds (0..2592000)");
+            o->keep_finished_s = v;
             break;
         default:
             return usage_error("serve: unknown option \"%s\"\n" SERVE_USAGE, argv[optind - 1]);

@@ -274,6 +274,32 @@ long queue_recover(queue_db *q, int64_t last, queue_each each, void *ctx, char *
     return n;
 }
 
+long queue_prune(queue_db *q, int64_t before, int most, char **err)
+{
+    static const char *const steps[] = {
+        "DELETE FROM request_data WHERE id IN (SELECT id FROM request_state"
+        "  WHERE finished_at < ?1 ORDER BY finished_at, id LIMIT ?2)",
+        "DELETE FROM request_state WHERE id IN (SELECT id FROM request_state"
+        "  WHERE finished_at < ?1 ORDER BY finished_at, id LIMIT ?2)",
+    };
+    if (store_exec(q->db, "BEGIN IMMEDIATE", err) != 0)
+        return -1;
+    long n = 0;
+    for (size_t i = 0; n >= 0 && i < sizeof steps / sizeof steps[0]; i++) {
+        sqlite3_stmt *st = store_prepare(q->db, steps[i]);
+        if (!st || sqlite3_bind_int64(st, 1, before) != SQLITE_OK || sqlite3_bind_int(st, 2, most) != SQLITE_OK ||
+            sqlite3_step(st) != SQLITE_DONE)
+            n = fail(q->db, err, "cannot delete finished requests");
+        else
+            n = sqlite3_changes(q->db);
+        sqlite3_finalize(st);
+    }
+    if (n >= 0 && store_exec(q->db, "COMMIT", err) == 0)
+        return n;
+    store_exec(q->db, "ROLLBACK", NULL);
+    return -1;
+}
+
 int queue_checkpoint(queue_db *q, char **err)
 {
     int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);

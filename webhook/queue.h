@@ -77,6 +77,11 @@ long queue_recover(queue_db *q, int64_t last, queue_each each, void *ctx, char *
  * call it every few hundred ms. 0, or -1 with *err. */
 int queue_checkpoint(queue_db *q, char **err);
 
+/* Deletes up to `most` requests (what arrived and their state) that
+ * finished (done, failed or dropped) before `before` (ms since the epoch),
+ * the oldest first, in one transaction. Returns how many, or -1 with *err. */
+long queue_prune(queue_db *q, int64_t before, int most, char **err);
+
 /* --- writing -------------------------------------------------------------------- */
 
 typedef struct queue_writer queue_writer;

@@ -39,6 +39,8 @@
 #include "util/xalloc.h"
 
 #define POLL_MS 300
+#define PRUNE_BATCH 500
+#define PRUNE_BATCHES 8
 /* Listener threads: one per core. None waits for the store: a request
  * waiting for its commit is set aside (server_defer), so one commit carries
  * every request that arrived meanwhile however few threads there are. */
@@ -51,6 +53,7 @@ typedef struct serve {
     queue_db *checkpoint;  /* the main thread's connection, for checkpoints */
     queue_writer *writer;
     workers *workers;
+    long keep_finished_s;  /* see prune_finished */
 } serve;
 
 /* --- the webhook handler -------------------------------------------------------------------------- */
@@ -314,8 +317,26 @@ static void print_instances(const serve_options *opt, int port, registry *reg)
     registry_put(s);
 }
 
-/* Waits for SIGINT/SIGTERM; every POLL_MS refreshes the registry and
- * checkpoints the store's log. */
+/* Deletes the requests that finished more than keep_finished_s ago (their
+ * bodies are most of the store), PRUNE_BATCH at a time so that the writer
+ * waits little for each, PRUNE_BATCHES at most per poll. */
+static void prune_finished(serve *sv)
+{
+    int64_t before = store_now_ms() - (int64_t)sv->keep_finished_s * 1000;
+    for (int i = 0; i < PRUNE_BATCHES; i++) {
+        char *err = NULL;
+        long n = queue_prune(sv->checkpoint, before, PRUNE_BATCH, &err);
+        if (n < 0) {
+            fprintf(stderr, "srcfn serve: %s\n", err ? err : "cannot delete finished requests");
+            free(err);
+        }
+        if (n < PRUNE_BATCH)
+            return;
+    }
+}
+
+/* Waits for SIGINT/SIGTERM; every POLL_MS refreshes the registry,
+ * checkpoints the store's log and deletes what finished long enough ago. */
 static void wait_for_signal(serve *sv, const sigset_t *signals)
 {
     struct timespec poll = {0, POLL_MS * 1000000L};
@@ -329,6 +350,7 @@ static void wait_for_signal(serve *sv, const sigset_t *signals)
             free(err);
             err = NULL;
         }
+        prune_finished(sv);
         int changed = registry_refresh(sv->reg, &err);
         if (changed < 0) {
             fprintf(stderr, "srcfn serve: cannot reload instances: %s\n", err ? err : "?");
@@ -392,7 +414,7 @@ int serve_run(const char *root, const serve_options *opt)
     int lock = lock_workspace(root);
     if (lock < 0)
         return 1;
-    serve sv = {.root = root};
+    serve sv = {.root = root, .keep_finished_s = opt->keep_finished_s < 0 ? SERVE_KEEP_FINISHED_S : opt->keep_finished_s};
     char *err = NULL;
     sv.reg = registry_open(root, &err);
     delivery *d = NULL;

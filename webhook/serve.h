@@ -24,7 +24,10 @@ typedef struct serve_options {
     int workers;           /* 0: WORKERS_DEFAULT_COUNT */
     int threads;           /* listener threads; 0: the server's default */
     int retry_base_ms;     /* 0: WORKERS_DEFAULT_RETRY_MS */
+    long keep_finished_s;  /* finished requests are deleted after this long; < 0: SERVE_KEEP_FINISHED_S */
 } serve_options;
+
+#define SERVE_KEEP_FINISHED_S 3600
 
 /*
  * Serves until SIGINT or SIGTERM, then stops accepting, lets runs in progress

@@ -169,17 +169,37 @@ static int migrate_v2(sqlite3 *db, char **err)
 
 /* Brings the schema to the current version. The version is read again
  * inside the write transaction: another process may have just done it. */
+/* Version 3: finished requests found by when they finished, so that serve
+ * deletes them after a while (queue_prune). */
+static int migrate_v3(sqlite3 *db, char **err)
+{
+    return store_exec(db, "CREATE INDEX IF NOT EXISTS request_finished ON request_state (finished_at)"
+                          "  WHERE finished_at IS NOT NULL;"
+                          "PRAGMA user_version = 3;", err);
+}
+
+/* The steps from version 1 on, each ending at its version. */
+static const struct {
+    int to;
+    int (*step)(sqlite3 *db, char **err);
+} migrations[] = {{2, migrate_v2}, {3, migrate_v3}};
+#define STORE_VERSION 3
+
 static int migrate(sqlite3 *db, char **err)
 {
     int64_t v = query_int(db, "PRAGMA user_version");
     if (v < 0)
         return store_db_fail(db, err, "cannot read the schema version");
-    if (v >= 2)
+    if (v >= STORE_VERSION)
         return 0;
     if (store_exec(db, "BEGIN IMMEDIATE", err) != 0)
         return -1;
-    v = query_int(db, "PRAGMA user_version");
-    int rc = v < 0 ? store_db_fail(db, err, "cannot read the schema version") : v >= 2 ? 0 : migrate_v2(db, err);
+    v = query_int(db, "PRAGMA user_version");   /* another process may have migrated meanwhile */
+    int rc = v < 0 ? store_db_fail(db, err, "cannot read the schema version") : 0;
+    for (size_t i = 0; rc == 0 && i < sizeof migrations / sizeof migrations[0]; i++) {
+        if (v < migrations[i].to)
+            rc = migrations[i].step(db, err);
+    }
     if (rc == 0 && store_exec(db, "COMMIT", err) == 0)
         return 0;
     store_exec(db, "ROLLBACK", NULL);

@@ -562,6 +562,59 @@ static void test_log_shrinks(const char *dir)
     free(err);
 }
 
+static long count_rows(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = store_prepare(db, sql);
+    long n = st && sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Finished requests go after a while, body and state; the others stay. */
+static void test_prune(const char *dir)
+{
+    char root[512];
+    snprintf(root, sizeof root, "%s/prune", dir);
+    char *err = NULL;
+    queue_writer *w = mkdir(root, 0700) == 0 ? queue_writer_start(root, &err) : NULL;
+    queue_db *q = w ? queue_open(root, &err) : NULL;
+    sqlite3 *db = q ? store_open(root, &err) : NULL;
+    CHECK("prune: the store opens", db != NULL);
+    if (!db) {
+        queue_writer_stop(w);
+        queue_close(q);
+        free(err);
+        return;
+    }
+    int64_t ids[5];
+    const char *states[5] = {"done", "failed", "dropped", NULL, "done"};
+    for (int i = 0; i < 5; i++) {
+        queued_request *r = body_request(4096, i);
+        ids[i] = queue_insert(w, r, &err);
+        queued_request_free(r);
+        free(r);
+        queue_outcome o = {.id = ids[i], .instance = "i1", .received_at = 1, .state = states[i],
+                           .events = json_array(), .objects = json_array()};
+        if (states[i])
+            queue_settle(w, &o, 0, NULL, &err);
+        json_decref(o.events);
+        json_decref(o.objects);
+    }
+    int64_t later = store_now_ms() + 1000;
+    CHECK("prune: nothing finished before then", queue_prune(q, 0, 100, &err) == 0 &&
+                                                     count_rows(db, "SELECT count(*) FROM requests") == 5);
+    CHECK("prune: at most as many as asked", queue_prune(q, later, 2, &err) == 2);
+    CHECK("prune: the rest of the finished ones", queue_prune(q, later, 100, &err) == 2);
+    CHECK("prune: the unfinished one stays, body and state",
+          count_rows(db, "SELECT count(*) FROM request_data") == 1 &&
+              count_rows(db, "SELECT count(*) FROM request_state") == 1 &&
+              count_rows(db, "SELECT state = 'queued' FROM requests") == 1);
+    store_close(db);
+    queue_close(q);
+    queue_writer_stop(w);
+    free(err);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/srcfn-test-serve-XXXXXX";
@@ -583,6 +636,7 @@ int main(void)
     test_v1_store(dir);
     test_registry_miss(dir);
     test_log_shrinks(dir);
+    test_prune(dir);
     free(err);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
