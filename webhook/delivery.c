@@ -11,6 +11,9 @@
  *   message lets Segment drop a duplicate.
  * - Per (instance, kind) the outbox is a FIFO: a batch always starts at the
  *   group's oldest row and is sent only when that row is due.
+ * - A message the endpoint refuses for good (400, 413 or 422, sent alone
+ *   after its batch was refused) moves to the group "<kind>-refused": kept and offered again
+ *   every REFUSED_RETRY_MS, out of the way of the messages after it.
  * - A batch holds at most batch_max events and stays under
  *   DELIVERY_BATCH_BYTES (a single larger message still goes alone); an object
  *   batch holds at most DELIVERY_OBJECTS_MAX objects of one collection.
@@ -43,6 +46,7 @@
 #define OBJECT_ROWS_SCAN 100     /* rows looked at to fill one object batch */
 #define RESPONSE_EXCERPT 200
 #define SEGMENT_OBJECTS_BASE "https://objects.segment.com"
+#define REFUSED_RETRY_MS (60 * 60 * 1000)   /* a message refused for good is offered again this often */
 
 struct delivery {
     sqlite3 *db;
@@ -215,11 +219,18 @@ int delivery_enqueue(sqlite3 *db, const char *instance, json_t *events, json_t *
  * removed instance stay queued, untouched, until an instance of that name
  * exists again. Returns 1 and fills instance/kind, 0 with *wait_ms until the
  * next head is due, -1 on a database error. */
+/* Whether a group's rows are events (kind "event" or "event-refused"). */
+static int is_events(const char *kind)
+{
+    return strncmp(kind, "event", 5) == 0;
+}
+
 static int next_group(delivery *d, char **instance, char **kind, int64_t *wait_ms)
 {
     sqlite3_stmt *st = store_prepare(d->db,
         "SELECT o.instance, o.kind, o.next_at FROM instances i"
-        " CROSS JOIN (SELECT 'event' AS kind UNION ALL SELECT 'object') k"
+        " CROSS JOIN (SELECT 'event' AS kind UNION ALL SELECT 'object'"
+        "             UNION ALL SELECT 'event-refused' UNION ALL SELECT 'object-refused') k"
         " JOIN outbox o ON o.id = (SELECT id FROM outbox WHERE instance = i.name AND kind = k.kind"
         "                          ORDER BY id LIMIT 1)"
         " ORDER BY o.id");
@@ -340,6 +351,26 @@ static int postpone_ids(delivery *d, const int64_t *ids, size_t n, int head_atte
     *delay = backoff_ms(d, head_attempts);
     return update_ids(d, "UPDATE outbox SET attempts = attempts + 1, next_at = ?1 WHERE id = ?2",
                       store_now_ms() + *delay, ids, n);
+}
+
+/* Whether an answer refuses the messages themselves, for good: 400 (bad
+ * request), 413 (too large), 422 (unprocessable). Other failures (401 or
+ * 404: the write key or endpoint, which people fix; 408, 429, 5xx: the
+ * moment) are waited out with the group in order. */
+static int is_refusal(long status)
+{
+    return status == 400 || status == 413 || status == 422;
+}
+
+/* Sets refused rows aside in a group of their own ("<kind>-refused"), tried
+ * again every REFUSED_RETRY_MS: kept, never lost, and no longer in the way
+ * of the messages after them. 0 or -1. */
+static int set_aside_ids(delivery *d, const int64_t *ids, size_t n)
+{
+    return update_ids(d,
+                      "UPDATE outbox SET kind = CASE WHEN kind LIKE '%-refused' THEN kind ELSE kind || '-refused' END,"
+                      " attempts = attempts + 1, next_at = ?1 WHERE id = ?2",
+                      store_now_ms() + REFUSED_RETRY_MS, ids, n);
 }
 
 /* The instance's write key and endpoint (malloc'd); 0, 1 when there is no
@@ -605,7 +636,7 @@ static char *join_url(const char *base, const char *path)
 
 static char *target_url(const delivery *d, const char *kind, const char *endpoint)
 {
-    if (strcmp(kind, "event") == 0)
+    if (is_events(kind))
         return join_url(endpoint, "/v1/batch");
     const char *base = d->objects_endpoint     ? d->objects_endpoint
                        : is_segment_host(endpoint) ? SEGMENT_OBJECTS_BASE
@@ -619,7 +650,7 @@ static int write_lines(delivery *d, const char *kind, row *rows, size_t n)
     char sent_at[32];
     iso8601(store_now_ms(), sent_at);
     outgoing o = {0};
-    int is_event = strcmp(kind, "event") == 0;
+    int is_event = is_events(kind);
     for (size_t i = 0; i < n; i++) {
         if (rows[i].msg) {
             char *text = is_event ? dump_with_sent_at(rows[i].msg, sent_at) : jsonout_dumps(rows[i].msg, JSON_COMPACT);
@@ -656,13 +687,36 @@ static void report_failure(const char *instance, const char *url, long status, c
                 d->errbuf, n, n == 1 ? "" : "s", (double)delay / 1000);
 }
 
-/* Sends one batch of the group over HTTP. */
+static int send_batch(delivery *d, const char *instance, const char *kind, const char *write_key,
+                      const char *endpoint, row *rows, size_t n);
+
+/* A refused batch's messages, each sent alone: the ones accepted go, the
+ * ones refused again are set aside. 0, 1 when some failed, -1. */
+static int send_each_alone(delivery *d, const char *instance, const char *kind, const char *write_key,
+                           const char *endpoint, row *rows, size_t n, const outgoing *batch)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        for (size_t k = 0; k < batch->n; k++) {
+            if (batch->ids[k] == rows[i].id) {
+                int one = send_batch(d, instance, kind, write_key, endpoint, &rows[i], 1);
+                rc = one < 0 ? -1 : rc > one ? rc : one;
+                break;
+            }
+        }
+    }
+    return rc;
+}
+
+/* Sends one batch of the group over HTTP. A batch the endpoint refuses (see
+ * is_refusal) is sent again message by message, so that one message it
+ * will never take holds up none of the others. */
 static int send_batch(delivery *d, const char *instance, const char *kind, const char *write_key,
                       const char *endpoint, row *rows, size_t n)
 {
     outgoing o = {0};
     o.head_attempts = rows[0].attempts;
-    if (strcmp(kind, "event") == 0)
+    if (is_events(kind))
         build_events(d, rows, n, &o);
     else
         build_objects(rows, n, &o);
@@ -675,6 +729,11 @@ static int send_batch(delivery *d, const char *instance, const char *kind, const
         int64_t delay = 0;
         if (status >= 200 && status < 300) {
             rc = remove_ids(d, o.ids, o.n);
+        } else if (is_refusal(status) && o.n > 1) {
+            rc = send_each_alone(d, instance, kind, write_key, endpoint, rows, n, &o);
+        } else if (is_refusal(status)) {
+            rc = set_aside_ids(d, o.ids, o.n) == 0 ? 1 : -1;
+            report_failure(instance, url, status, d, o.n, REFUSED_RETRY_MS);
         } else {
             rc = postpone_ids(d, o.ids, o.n, o.head_attempts, &delay) == 0 ? 1 : -1;
             report_failure(instance, url, status, d, o.n, delay);
@@ -689,7 +748,7 @@ static int send_batch(delivery *d, const char *instance, const char *kind, const
  * failed (and was postponed), -1 on a database error. */
 static int deliver_group(delivery *d, const char *instance, const char *kind)
 {
-    int limit = strcmp(kind, "event") == 0 ? d->opt.batch_max : OBJECT_ROWS_SCAN;
+    int limit = is_events(kind) ? d->opt.batch_max : OBJECT_ROWS_SCAN;
     row *rows = NULL;
     size_t n = 0;
     char *write_key = NULL, *endpoint = NULL;

@@ -13,7 +13,10 @@
  *   it); sentAt is added at each send.
  * - Order: per instance and kind, messages leave in the order they were
  *   queued; a failed batch holds back the instance's later messages of that
- *   kind until it went through (other instances are not held back).
+ *   kind until it went through (other instances are not held back), unless
+ *   the endpoint refused it outright (400, 413, 422): then each message is
+ *   sent alone, and one refused alone is set aside (kind "<kind>-refused",
+ *   offered again hourly) so that it holds back nothing.
  * - The instance's write_key and endpoint are read from the `instances` table
  *   at each send, so a changed endpoint applies to what is still queued. A
  *   message whose instance no longer exists stays queued, untouched, until an
@@ -24,7 +27,7 @@
  * - delivery_start creates the index outbox_group (instance, kind, id) that
  *   keeps picking the next batch cheap however long the outbox grows.
  * - Any answer but 2xx, and any network error, is a failure (backed off and
- *   retried, never dropped), 4xx included; it is reported on stderr.
+ *   retried, or set aside as above; never dropped); it is reported on stderr.
  * - The Object API: POST {base}/v1/set with {"collection", "objects": [{"id",
  *   "properties"}]}, Basic auth with the write key, JSON body, at most 10
  *   objects of one collection per request (Segment's "Objects API" page).

@@ -481,6 +481,73 @@ static void test_unknown_instance(sqlite3 *db)
     delivery_stop(d);
 }
 
+static int group_count(sqlite3 *db, const char *instance, const char *kind)
+{
+    sqlite3_stmt *st = store_prepare(db, "SELECT COUNT(*) FROM outbox WHERE instance = ? AND kind = ?");
+    int n = -1;
+    if (st && sqlite3_bind_text(st, 1, instance, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* Waits until the instance's group holds n rows; 0, or -1 after timeout_ms. */
+static int wait_group(sqlite3 *db, const char *instance, const char *kind, int n, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+        if (group_count(db, instance, kind) == n)
+            return 0;
+        usleep(20 * 1000);
+    }
+    return -1;
+}
+
+/* The events of the batches answered status since from, in order of arrival. */
+static char *events_answered(size_t from, int status)
+{
+    json_t *all = call("/_received", NULL), *reqs = requests(all, from, "/v1/batch", status);
+    json_t *msgs = messages(reqs, "batch");
+    char *names = calloc(1, 256);
+    for (size_t i = 0; names && i < json_array_size(msgs); i++) {
+        const char *e = str(json_array_get(msgs, i), "event");
+        snprintf(names + strlen(names), 256 - strlen(names), "%s%s", i ? "," : "", e ? e : "?");
+    }
+    json_decref(msgs);
+    json_decref(reqs);
+    json_decref(all);
+    return names;
+}
+
+/* A message the endpoint refuses (400) is set aside, kept, and the others go:
+ * before, its batch was retried for ever, and every later event behind it. */
+static void test_refused_message(sqlite3 *db)
+{
+    char endpoint[64];
+    snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d/", server_port);
+    add_instance(db, "src4", endpoint);
+    json_t *before = call("/_received", NULL);
+    size_t from = json_array_size(before);
+    json_decref(before);
+    enqueue(db, "src4",
+            "[{\"type\":\"track\",\"event\":\"A\",\"userId\":\"u\"},{\"type\":\"track\",\"event\":\"Refuse\",\"userId\":\"u\"},"
+            "{\"type\":\"track\",\"event\":\"B\",\"userId\":\"u\"}]", "[]");
+    delivery *d = start(10, NULL, NULL);
+    CHECK("refused: the others leave the outbox", wait_group(db, "src4", "event", 0, 10000) == 0);
+    CHECK("refused: the refused one is kept, set aside", group_count(db, "src4", "event-refused") == 1);
+    enqueue(db, "src4", "[{\"type\":\"track\",\"event\":\"C\",\"userId\":\"u\"}]", "[]");
+    delivery_notify(d);
+    CHECK("refused: a later event is not held up by it", wait_group(db, "src4", "event", 0, 10000) == 0);
+    delivery_stop(d);
+    char *ok = events_answered(from, 200), *refused = events_answered(from, 400);
+    CHECK("refused: A and B were accepted, each alone after the batch was refused, then C",
+          ok && strcmp(ok, "A,B,C") == 0);
+    CHECK("refused: the batch, then the message alone, were refused",
+          refused && strcmp(refused, "A,Refuse,B,Refuse") == 0);
+    free(ok);
+    free(refused);
+}
+
 int main(void)
 {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -506,6 +573,7 @@ int main(void)
     test_limits(db);
     test_stdout(db);
     test_unknown_instance(db);
+    test_refused_message(db);
     store_close(db);
     curl_global_cleanup();
     return check_failures ? 1 : 0;
