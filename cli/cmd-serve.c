@@ -1,5 +1,5 @@
 /*
- * srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS] [--keep-finished S]
+ * srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS] [--keep-finished S] [--max-queued N]
  *
  * Runs every connected instance of the workspace behind one listener at
  * http://ADDR:P/hooks/<token> (127.0.0.1 and $SRCFN_PORT or 8720 by default;
@@ -17,7 +17,7 @@
 #include "workspace/instances.h"
 #include "workspace/workspace.h"
 
-#define SERVE_USAGE "usage: srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS] [--keep-finished S]"
+#define SERVE_USAGE "usage: srcfn serve [--port P] [--bind ADDR] [--workers N] [--retry-base-ms MS] [--keep-finished S] [--max-queued N]"
 
 /* A whole number in [min, max]; -1 otherwise. */
 static long number(const char *s, long min, long max)
@@ -39,6 +39,7 @@ static int parse_options(int argc, char **argv, serve_options *o, int *help)
         {"workers", required_argument, NULL, 'w'},
         {"retry-base-ms", required_argument, NULL, 'r'},
         {"keep-finished", required_argument, NULL, 'k'},
+        {"max-queued", required_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -58,7 +59,8 @@ static int parse_options(int argc, char **argv, serve_options *o, int *help)
                  "  --bind ADDR         address to listen on (default 127.0.0.1)\n"
                  "  --workers N         functions run on N threads at once (default 4)\n"
                  "  --retry-base-ms MS  first delay before running a Retry error again (default 1000; doubles)\n"
-                 "  --keep-finished S   seconds a finished request (and its body) is kept (default 3600)");
+                 "  --keep-finished S   seconds a finished request (and its body) is kept (default 3600)\n"
+                 "  --max-queued N      webhooks are refused (503) while N wait or run (default 1000000)");
             return EXIT_OK;
         case 'p':
             if ((v = number(optarg, 0, 65535)) < 0)
@@ -80,6 +82,11 @@ static int parse_options(int argc, char **argv, serve_options *o, int *help)
             if ((v = number(optarg, 0, 30L * 24 * 3600)) < 0)
                 return usage_error("serve: --keep-finished takes seconds (0..2592000)");
             o->keep_finished_s = v;
+            break;
+        case 'q':
+            if ((v = number(optarg, 1, 100000000)) < 0)
+                return usage_error("serve: --max-queued takes a number from 1 to 100000000");
+            o->max_queued = v;
             break;
         default:
             return usage_error("serve: unknown option \"%s\"\n" SERVE_USAGE, argv[optind - 1]);

@@ -54,6 +54,7 @@ typedef struct serve {
     queue_writer *writer;
     workers *workers;
     long keep_finished_s;  /* see prune_finished */
+    size_t max_queued;     /* a full queue refuses webhooks: disk and memory stay bounded */
 } serve;
 
 /* --- the webhook handler -------------------------------------------------------------------------- */
@@ -250,6 +251,8 @@ static json_t *on_webhook(void *ctx, const server_request *req, int *status)
         reply = refusal(status, 404, "no connected source has this webhook URL");
     } else if (inst->version <= 0) {
         reply = refusal(status, 503, "this source has no deployed version yet");
+    } else if (workers_backlog(sv->workers) >= sv->max_queued) {
+        reply = refusal(status, 503, "too many webhooks are waiting to run; try again later");
     } else {
         reply = accept_request(sv, inst, req, status);
     }
@@ -414,7 +417,9 @@ int serve_run(const char *root, const serve_options *opt)
     int lock = lock_workspace(root);
     if (lock < 0)
         return 1;
-    serve sv = {.root = root, .keep_finished_s = opt->keep_finished_s < 0 ? SERVE_KEEP_FINISHED_S : opt->keep_finished_s};
+    serve sv = {.root = root,
+                .keep_finished_s = opt->keep_finished_s < 0 ? SERVE_KEEP_FINISHED_S : opt->keep_finished_s,
+                .max_queued = (size_t)(opt->max_queued > 0 ? opt->max_queued : SERVE_MAX_QUEUED)};
     char *err = NULL;
     sv.reg = registry_open(root, &err);
     delivery *d = NULL;

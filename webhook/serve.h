@@ -25,9 +25,11 @@ typedef struct serve_options {
     int threads;           /* listener threads; 0: the server's default */
     int retry_base_ms;     /* 0: WORKERS_DEFAULT_RETRY_MS */
     long keep_finished_s;  /* finished requests are deleted after this long; < 0: SERVE_KEEP_FINISHED_S */
+    long max_queued;       /* webhooks refused (503) while this many wait or run; 0: SERVE_MAX_QUEUED */
 } serve_options;
 
 #define SERVE_KEEP_FINISHED_S 3600
+#define SERVE_MAX_QUEUED 1000000
 
 /*
  * Serves until SIGINT or SIGTERM, then stops accepting, lets runs in progress

@@ -24,6 +24,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,7 @@ struct workers {
     job **heap;
     size_t nheap, heap_cap;
     size_t preload_bytes;
+    atomic_size_t jobs;    /* jobs alive: submitted, not yet freed (workers_backlog) */
     int stopping;
     int started;           /* threads running */
     worker *ws;
@@ -114,10 +116,11 @@ static size_t job_bytes(const job *j)
     return j->req ? j->req->body_len + 256 : 0;
 }
 
-static void job_free(job *j)
+static void job_free(workers *w, job *j)
 {
     if (!j)
         return;
+    atomic_fetch_sub(&w->jobs, 1);
     if (j->req) {
         queued_request_free(j->req);
         free(j->req);
@@ -253,11 +256,17 @@ static void promote_due(workers *w, int64_t now)
 
 /* --- submitting and taking -------------------------------------------------------------------- */
 
+size_t workers_backlog(workers *w)
+{
+    return atomic_load(&w->jobs);
+}
+
 void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms, queued_request *r)
 {
     job *j = calloc(1, sizeof *j);
     if (!j)
         abort();
+    atomic_fetch_add(&w->jobs, 1);
     j->id = id;
     j->instance = xstrdup(instance);
     j->due = due_ms;
@@ -265,7 +274,7 @@ void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms
     pthread_mutex_lock(&w->lock);
     if (w->stopping) {
         pthread_mutex_unlock(&w->lock);
-        job_free(j);
+        job_free(w, j);
         return;
     }
     if (w->preload_bytes + job_bytes(j) > PRELOAD_MAX) {
@@ -640,7 +649,7 @@ static void *worker_main(void *arg)
         int64_t t0 = mono_ms();
         job *next = run_job(k, j);
         done(k->pool, j, mono_ms() - t0);
-        job_free(j);
+        job_free(k->pool, j);
         j = next ? next : take(k->pool);
     }
     return NULL;
@@ -654,14 +663,14 @@ static void free_queued(workers *w)
         next = l->next;
         for (job *j = l->head, *jn; j; j = jn) {
             jn = j->next;
-            job_free(j);
+            job_free(w, j);
         }
         free(l->instance);
         free(l);
     }
     w->lanes = NULL;
     for (size_t i = 0; i < w->nheap; i++)
-        job_free(w->heap[i]);
+        job_free(w, w->heap[i]);
     free(w->heap);
     w->heap = NULL;
     w->nheap = 0;

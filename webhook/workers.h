@@ -58,6 +58,10 @@ workers *workers_start(const char *root, registry *reg, delivery *d, queue_write
  */
 void workers_submit(workers *w, int64_t id, const char *instance, int64_t due_ms, queued_request *r);
 
+/* The requests handed over and not yet finished (queued, waiting for a
+ * retry, or running); callable from any thread. */
+size_t workers_backlog(workers *w);
+
 /* Stops taking requests, lets runs in progress finish, frees. What was not
  * run stays queued in the store. */
 void workers_stop(workers *w);
