@@ -167,8 +167,6 @@ static int migrate_v2(sqlite3 *db, char **err)
     return store_exec(db, "PRAGMA user_version = 2", err);
 }
 
-/* Brings the schema to the current version. The version is read again
- * inside the write transaction: another process may have just done it. */
 /* Version 3: finished requests found by when they finished, so that serve
  * deletes them after a while (queue_prune). */
 static int migrate_v3(sqlite3 *db, char **err)
@@ -185,6 +183,8 @@ static const struct {
 } migrations[] = {{2, migrate_v2}, {3, migrate_v3}};
 #define STORE_VERSION 3
 
+/* Brings the schema to the current version. The version is read again
+ * inside the write transaction: another process may have just done it. */
 static int migrate(sqlite3 *db, char **err)
 {
     int64_t v = query_int(db, "PRAGMA user_version");
@@ -194,7 +194,7 @@ static int migrate(sqlite3 *db, char **err)
         return 0;
     if (store_exec(db, "BEGIN IMMEDIATE", err) != 0)
         return -1;
-    v = query_int(db, "PRAGMA user_version");   /* another process may have migrated meanwhile */
+    v = query_int(db, "PRAGMA user_version");
     int rc = v < 0 ? store_db_fail(db, err, "cannot read the schema version") : 0;
     for (size_t i = 0; rc == 0 && i < sizeof migrations / sizeof migrations[0]; i++) {
         if (v < migrations[i].to)
