@@ -276,11 +276,13 @@ long queue_recover(queue_db *q, int64_t last, queue_each each, void *ctx, char *
 
 long queue_prune(queue_db *q, int64_t before, int most, char **err)
 {
+    /* The newest request stays whatever its age: SQLite numbers a new row
+     * one past the highest, so ids never come back. */
     static const char *const steps[] = {
-        "DELETE FROM request_data WHERE id IN (SELECT id FROM request_state"
-        "  WHERE finished_at < ?1 ORDER BY finished_at, id LIMIT ?2)",
-        "DELETE FROM request_state WHERE id IN (SELECT id FROM request_state"
-        "  WHERE finished_at < ?1 ORDER BY finished_at, id LIMIT ?2)",
+        "DELETE FROM request_data WHERE id IN (SELECT id FROM request_state WHERE finished_at < ?1"
+        "  AND id < (SELECT max(id) FROM request_data) ORDER BY finished_at, id LIMIT ?2)",
+        "DELETE FROM request_state WHERE NOT EXISTS (SELECT 1 FROM request_data d WHERE d.id = request_state.id)"
+        "  AND id IN (SELECT id FROM request_state WHERE finished_at < ?1 ORDER BY finished_at, id LIMIT ?2)",
     };
     if (store_exec(q->db, "BEGIN IMMEDIATE", err) != 0)
         return -1;

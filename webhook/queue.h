@@ -79,7 +79,8 @@ int queue_checkpoint(queue_db *q, char **err);
 
 /* Deletes up to `most` requests (what arrived and their state) that
  * finished (done, failed or dropped) before `before` (ms since the epoch),
- * the oldest first, in one transaction. Returns how many, or -1 with *err. */
+ * the oldest first, in one transaction; never the newest request (so that
+ * ids are never given twice). Returns how many, or -1 with *err. */
 long queue_prune(queue_db *q, int64_t before, int most, char **err);
 
 /* --- writing -------------------------------------------------------------------- */

@@ -604,11 +604,16 @@ static void test_prune(const char *dir)
     CHECK("prune: nothing finished before then", queue_prune(q, 0, 100, &err) == 0 &&
                                                      count_rows(db, "SELECT count(*) FROM requests") == 5);
     CHECK("prune: at most as many as asked", queue_prune(q, later, 2, &err) == 2);
-    CHECK("prune: the rest of the finished ones", queue_prune(q, later, 100, &err) == 2);
-    CHECK("prune: the unfinished one stays, body and state",
-          count_rows(db, "SELECT count(*) FROM request_data") == 1 &&
-              count_rows(db, "SELECT count(*) FROM request_state") == 1 &&
-              count_rows(db, "SELECT state = 'queued' FROM requests") == 1);
+    CHECK("prune: the rest of the finished ones but the newest", queue_prune(q, later, 100, &err) == 1);
+    CHECK("prune: the unfinished one stays, body and state, and the newest (ids never come back)",
+          count_rows(db, "SELECT count(*) FROM request_data") == 2 &&
+              count_rows(db, "SELECT count(*) FROM request_state") == 2 &&
+              count_rows(db, "SELECT count(*) FROM requests WHERE state = 'queued'") == 1);
+    queued_request *r = body_request(16, 9);
+    int64_t next = queue_insert(w, r, &err);
+    queued_request_free(r);
+    free(r);
+    CHECK("prune: a new request gets a new id", next > ids[4]);
     store_close(db);
     queue_close(q);
     queue_writer_stop(w);
