@@ -575,11 +575,13 @@ static json_t *settled_result(engine *e, int have_result, const stop_reason **st
     if (have_result || driver_call(ctx, "finish", 0) == 0)
         doc = result_read(ctx);
     *stop = engine_stopped(e);
-    if (*stop || !doc) {
-        json_decref(doc);
-        return *stop ? (duk_pop(ctx), NULL) : internal_error_result(ctx);
-    }
+    if (!*stop && !doc)
+        return internal_error_result(ctx);
     duk_pop(ctx);
+    if (*stop) {
+        json_decref(doc);
+        return NULL;
+    }
     return doc;
 }
 
