@@ -555,11 +555,23 @@ static json_t *result_read(duk_context *ctx)
     return text ? dukjson_loads(text, len, &jerr) : NULL;
 }
 
+/* doc with its durationMs: the time since started_ms. */
+static json_t *with_duration(json_t *doc, double started_ms)
+{
+    json_object_set_new(doc, "durationMs", json_real((double)heap_now_ns() / 1e6 - started_ms));
+    return doc;
+}
+
+/* A result document of nothing but error (taken over). */
+static json_t *error_result(json_t *error)
+{
+    return json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error", error);
+}
+
 /* The document for when the runtime could not write one; pops what is on top. */
 static json_t *internal_error_result(duk_context *ctx)
 {
-    json_t *doc = json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error",
-                            engine_error(ERR_BAD_REQUEST, "InternalError", duk_safe_to_string(ctx, -1), 0));
+    json_t *doc = error_result(engine_error(ERR_BAD_REQUEST, "InternalError", duk_safe_to_string(ctx, -1), 0));
     duk_pop(ctx);
     return doc;
 }
@@ -608,8 +620,7 @@ static json_t *stopped_result(engine *e, const stop_reason *stop)
     json_t *doc = driver_call(ctx, "finish", 1) == 0 ? result_read(ctx) : NULL;
     duk_pop(ctx);
     if (!doc)   /* the report itself failed: the stop, without its line */
-        doc = json_pack("{s:[], s:[], s:[], s:o}", "events", "objects", "logs", "error",
-                        engine_error(ERR_BAD_REQUEST, stop->name, stop->message, 0));
+        doc = error_result(engine_error(ERR_BAD_REQUEST, stop->name, stop->message, 0));
     e->tainted = 1;
     e->hs.cap = e->limits.heap_bytes;
     return doc;
@@ -630,14 +641,12 @@ static json_t *result_of(engine *e, const stop_reason *stop, int have_result, do
         doc = stopped_result(e, stop);
     e->hs.deadline_ns = 0;   /* what runs next (a fresh heap's boot) is not this run's */
     fetcher_abort_all(e->fetch);
-    json_object_set_new(doc, "durationMs", json_real((double)heap_now_ns() / 1e6 - started_ms));
-    return doc;
+    return with_duration(doc, started_ms);
 }
 
 static json_t *result_error(json_t *error, double started_ms)
 {
-    return json_pack("{s:[], s:[], s:[], s:o, s:f}", "events", "objects", "logs", "error", error,
-                     "durationMs", (double)heap_now_ns() / 1e6 - started_ms);
+    return with_duration(error_result(error), started_ms);
 }
 
 /* Makes the heap ready: a fresh one after a run that was stopped. */
