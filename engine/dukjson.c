@@ -1,4 +1,5 @@
 #include "engine/dukjson.h"
+#include "util/ascii.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -90,15 +91,6 @@ static char *put_utf8(char *o, uint32_t c)
     return o;
 }
 
-/* The length of text's ASCII prefix. */
-static size_t ascii_prefix(const char *text, size_t len)
-{
-    size_t i = 0;
-    while (i < len && (unsigned char)text[i] < 0x80)
-        i++;
-    return i;
-}
-
 /* A copy of text (its first `from` bytes ASCII) with every other character
  * written by put, which writes at most `grow` bytes for each byte it reads;
  * NULL when out of memory. *out_len: its length. */
@@ -129,7 +121,7 @@ static char *rewrite(const char *text, size_t len, size_t from, size_t grow, cha
 json_t *dukjson_loads(const char *text, size_t len, json_error_t *error)
 {
     const size_t flags = JSON_DECODE_ANY | JSON_ALLOW_NUL;
-    size_t from = ascii_prefix(text, len), n;
+    size_t from = ascii_span(text, len), n;
     if (from == len)
         return json_loadb(text, len, flags, error);
     /* A byte becomes at most 6 (a lone byte: \ufffd; a 4-byte sequence: 12). */
@@ -145,7 +137,7 @@ json_t *dukjson_loads(const char *text, size_t len, json_error_t *error)
 
 json_t *dukjson_string(const char *text, size_t len)
 {
-    size_t from = ascii_prefix(text, len), n;
+    size_t from = ascii_span(text, len), n;
     if (from == len)
         return json_stringn_nocheck(text, len);
     /* A byte becomes at most 3 (U+FFFD); a pair's 6 become 4. */

@@ -60,6 +60,7 @@
 #include "engine/native.h"
 
 #include "engine/duk-pack.h"
+#include "util/ascii.h"
 
 #include <float.h>
 #include <locale.h>
@@ -225,18 +226,11 @@ static int utf8_seq(const unsigned char *s, size_t n)
  * of memory. */
 static int push_text(parser *p, const unsigned char *s, size_t n)
 {
-    size_t i = 0;
     if (p->ascii) {   /* escapes decode to well-formed 1 to 3-byte units: kept as they are too */
         duk_push_lstring(p->ctx, (const char *)s, n);
         return 1;
     }
-    for (uint64_t w; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080u)
-            break;
-    }
-    while (i < n && s[i] < 0x80)
-        i++;
+    size_t i = ascii_span(s, n);
     if (i < n) {
         /* Is anything to be rewritten? Usually not: plain 2- and 3-byte text. */
         size_t j = i;
@@ -328,19 +322,6 @@ static const unsigned char *unescape(parser *p, const unsigned char *raw, size_t
     }
     *out_len = w;
     return o;
-}
-
-static int all_ascii(const unsigned char *s, size_t n)
-{
-    uint64_t any = 0, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        any |= w;
-    }
-    for (; i < n; i++)
-        any |= s[i];
-    return (any & 0x8080808080808080u) == 0;
 }
 
 /* Pushes a string token. yajl passes a pointer into the text when the token
@@ -794,7 +775,7 @@ static duk_ret_t native_parse_json(duk_context *ctx)
         p->text = (const unsigned char *)duk_to_lstring(ctx, 0, &len);
     }
     p->len = p->parse_len = len;
-    p->ascii = all_ascii(p->text, len);
+    p->ascii = ascii_span(p->text, len) == len;
     const unsigned char *vt = memchr(p->text, '\v', len), *ff = memchr(p->text, '\f', len);
     if (vt || ff)
         p->parse_len = (size_t)((vt && (!ff || vt < ff) ? vt : ff) - p->text);

@@ -72,6 +72,7 @@
 #include <unistd.h>
 
 #include "webhook/jsoncheck.h"
+#include "util/ascii.h"
 #include "util/xalloc.h"
 
 #define DEFAULT_THREADS 2
@@ -176,17 +177,9 @@ static int utf8_valid(const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
-        /* Eight ASCII bytes at a time: most webhook bodies are all ASCII,
-         * and every accepted body goes through here. */
-        uint64_t word;
-        while (i + 8 <= len && (memcpy(&word, p + i, 8), (word & 0x8080808080808080ull) == 0))
-            i += 8;
+        i += ascii_span(p + i, len - i);
         if (i >= len)
             break;
-        if (p[i] < 0x80) {
-            i++;
-            continue;
-        }
         size_t n = utf8_seq(p + i, len - i);
         if (n == 0)
             return 0;
