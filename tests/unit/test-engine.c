@@ -46,6 +46,19 @@ static int succeeded(json_t *r)
     return json_is_null(json_object_get(r, "error"));
 }
 
+/* The run failed with an error of this name. */
+static int failed_with(json_t *r, const char *name)
+{
+    const char *got = error_field(r, "name");
+    return got && strcmp(got, name) == 0;
+}
+
+/* The properties of the first event the run emitted. */
+static json_t *first_properties(json_t *r)
+{
+    return json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+}
+
 static void test_timeout_and_recovery(void)
 {
     engine_limits lim = {.timeout_ms = 300};
@@ -217,39 +230,39 @@ static void test_result_values(void)
                      "  Segment.track({ event: kind, userId: 'u', properties: props });\n"
                      "}\n", &lim, NULL);
     json_t *r = invoke(e, "{\"kind\": \"plain\"}", NULL);
-    json_t *p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    json_t *p = first_properties(r);
     json_t *want = json_pack("{s:f, s:s}", "n", 1.5, "s", "caf\xc3\xa9 \xf0\x9f\x98\x80");
     CHECK("result: plain data as stringify writes it (undefined and functions left out)", json_equal(p, want));
     json_decref(want);
     json_decref(r);
 
     r = invoke(e, "{\"kind\": \"date\"}", NULL);
-    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    p = first_properties(r);
     CHECK("result: a Date is written by its toJSON",
           strcmp(json_string_value(json_object_get(p, "at")) ? json_string_value(json_object_get(p, "at")) : "", "1970-01-01T00:00:00.000Z") == 0);
     json_decref(r);
 
     r = invoke(e, "{\"kind\": \"getter\"}", NULL);
-    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    p = first_properties(r);
     CHECK("result: a getter runs once", json_integer_value(json_object_get(p, "n")) == 7 &&
                                             json_array_size(json_object_get(r, "logs")) == 1);
     json_decref(r);
 
     r = invoke(e, "{\"kind\": \"big\"}", NULL);
-    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    p = first_properties(r);
     CHECK("result: 2 ** 60 is written as V8 does, 1152921504606847000",
           json_integer_value(json_object_get(p, "n")) == 1152921504606847000LL);
     json_decref(r);
 
     r = invoke(e, "{\"kind\": \"nul\"}", NULL);
-    p = json_object_get(json_array_get(json_object_get(r, "events"), 0), "properties");
+    p = first_properties(r);
     CHECK("result: a NUL inside a string is kept", succeeded(r) && json_string_length(json_object_get(p, "s")) == 3 &&
                                                        memcmp(json_string_value(json_object_get(p, "s")), "a\0b", 3) == 0);
     json_decref(r);
 
     r = invoke(e, "{\"kind\": \"loop\"}", NULL);
     CHECK("result: a toJSON that never returns is stopped by the run's time limit",
-          !succeeded(r) && strcmp(error_field(r, "name") ? error_field(r, "name") : "", "TimeoutError") == 0);
+          failed_with(r, "TimeoutError"));
     json_decref(r);
 
     r = invoke(e, "{\"kind\": \"plain\"}", NULL);
@@ -258,7 +271,7 @@ static void test_result_values(void)
 
     r = invoke(e, "{\"kind\": \"cycle\"}", NULL);
     CHECK("result: a cycle fails the run with stringify's TypeError",
-          !succeeded(r) && strcmp(error_field(r, "name") ? error_field(r, "name") : "", "TypeError") == 0);
+          failed_with(r, "TypeError"));
     json_decref(r);
     engine_free(e);
 }
@@ -274,7 +287,7 @@ static void test_report_cannot_hang(void)
                      "}\n", &lim, NULL);
     json_t *r = invoke(e, "{}", NULL);
     CHECK("report: a thrown object whose getters never return is a TimeoutError",
-          !succeeded(r) && strcmp(error_field(r, "name") ? error_field(r, "name") : "", "TimeoutError") == 0);
+          failed_with(r, "TimeoutError"));
     json_decref(r);
     r = invoke(e, "{\"ok\": true}", NULL);
     CHECK("report: and the next run works", succeeded(r));
