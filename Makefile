@@ -6,13 +6,16 @@
 #   make deps   installs the Debian packages and npm modules the build needs
 
 CC      ?= cc
-PKGS    := jansson libcurl openssl libmicrohttpd ncursesw sqlite3 yajl
+CXX     ?= c++
+PKGS    := jansson libcurl openssl libmicrohttpd ncursesw sqlite3 yajl simdjson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 WARN    := -Wall -Wextra -Werror -Wno-missing-field-initializers
 BASE    := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -pthread -Ibuild/duk -I.
-LIBS    := $(PKG_LIBS) -lm -pthread
+LIBS    := $(PKG_LIBS) -lstdc++ -lm -pthread
+# C++ only where a library is C++: engine/json-tape.cc (simdjson).
+CXXBASE := -std=c++17 -g -pthread -I.
 # The release build allocates with mimalloc (it replaces malloc for the whole
 # process): a run makes and frees thousands of small blocks, and glibc's malloc
 # costs a tenth of a warm invocation. The sanitised build keeps ASan's malloc.
@@ -24,6 +27,7 @@ ASAN_FLAGS := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sani
 
 # engine/duk-unit.c is Duktape's translation unit, built with Duktape's flags below.
 SRC := $(filter-out engine/duk-unit.c,$(wildcard engine/*.c workspace/*.c webhook/*.c tui/*.c cli/*.c))
+CXXSRC := $(wildcard engine/*.cc)
 HDR := $(wildcard util/*.h engine/*.h workspace/*.h webhook/*.h tui/*.h cli/*.h)
 
 # JavaScript that is embedded into the binary (see engine/embed.c).
@@ -89,8 +93,8 @@ build/gen/lodash.js: $(NPM_STAMP)
 EMBEDDED := build/gen/runtime.js $(COMPILER_JS) build/gen/lodash.js build/gen/compiler-id.h
 
 # --- our objects ---------------------------------------------------------------
-REL_OBJ  := $(SRC:%.c=build/rel/%.o)
-ASAN_OBJ := $(SRC:%.c=build/asan/%.o)
+REL_OBJ  := $(SRC:%.c=build/rel/%.o) $(CXXSRC:%.cc=build/rel/%.o)
+ASAN_OBJ := $(SRC:%.c=build/asan/%.o) $(CXXSRC:%.cc=build/asan/%.o)
 
 build/rel/%.o: %.c $(HDR) build/duk/duk_config.h
 	@mkdir -p $(@D)
@@ -98,6 +102,12 @@ build/rel/%.o: %.c $(HDR) build/duk/duk_config.h
 build/asan/%.o: %.c $(HDR) build/duk/duk_config.h
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+build/rel/%.o: %.cc $(HDR)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXBASE) $(WARN) $(REL_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+build/asan/%.o: %.cc $(HDR)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXBASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -c $< -o $@
 build/rel/engine/embed.o build/asan/engine/embed.o: $(EMBEDDED)
 build/rel/engine/embed.o build/asan/engine/embed.o: BASE += -include build/gen/compiler-id.h
 

@@ -60,6 +60,7 @@
 #include "engine/native.h"
 
 #include "engine/duk-pack.h"
+#include "engine/json-tape.h"
 #include "util/ascii.h"
 
 #include <float.h>
@@ -609,16 +610,22 @@ static int on_start_array(void *ud)
     return open_container(p, 1);
 }
 
-static int on_end(void *ud)
+/* Ends the open container and stores it into its parent. */
+static void close_container(parser *p)
 {
-    parser *p = ud;
-    took_token(p);
     if (p->kind[p->depth] == K_ARRAY_PENDING)
         make_array(p);
     else if (p->kind[p->depth] == K_OBJECT_PENDING)
         make_object(p);
     p->depth--;
     add_value(p);
+}
+
+static int on_end(void *ud)
+{
+    parser *p = ud;
+    took_token(p);
+    close_container(p);
     return 1;
 }
 
@@ -633,6 +640,88 @@ static const yajl_callbacks callbacks = {
     .yajl_start_array = on_start_array,
     .yajl_end_array = on_end,
 };
+
+/* --- the fast path: simdjson's tokens (engine/json-tape.h) ------------------------ */
+
+/* Whether an all-ASCII text escapes a surrogate pair, which the tape decodes
+ * into a 4-byte UTF-8 sequence: its strings then need push_text's rewriting.
+ * Called on texts the tape accepted, so every backslash starts an escape. */
+static int escapes_surrogate_pair(const unsigned char *s, size_t n)
+{
+    const unsigned char *end = s + n;
+    for (const unsigned char *q = s; (q = memchr(q, '\\', (size_t)(end - q))) != NULL; q += 2) {
+        if (end - q >= 4 && q[1] == 'u' && (q[2] | 0x20) == 'd' && q[3] >= '8' && (q[3] <= '9' || ((q[3] | 0x20) >= 'a' && (q[3] | 0x20) <= 'b')))
+            return 1;
+    }
+    return 0;
+}
+
+/* Builds the value of the tape's tokens on the stack, as the callbacks
+ * above would from yajl's; 0 when a level nests deeper than JSON_MAX_DEPTH
+ * or memory runs out (p->failure says which). */
+static int build_from_tape(parser *p, const json_token *t, size_t n)
+{
+    duk_context *ctx = p->ctx;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *s = (const unsigned char *)t[i].u.str;
+        switch (t[i].kind) {
+        case JSON_T_NULL: duk_push_null(ctx); break;
+        case JSON_T_FALSE: duk_push_false(ctx); break;
+        case JSON_T_TRUE: duk_push_true(ctx); break;
+        case JSON_T_NUMBER: duk_push_number(ctx, t[i].u.number); break;
+        case JSON_T_STRING:
+            if (!push_text(p, s, t[i].len))
+                goto out_of_memory;
+            break;
+        case JSON_T_KEY:
+            if (p->ascii)
+                dukx_push_key(ctx, &p->keys, (const char *)s, t[i].len);
+            else if (!push_text(p, s, t[i].len))
+                goto out_of_memory;
+            continue;   /* its value follows */
+        case JSON_T_OBJECT:
+        case JSON_T_ARRAY:
+            if (!open_container(p, t[i].kind == JSON_T_ARRAY))
+                return 0;
+            continue;
+        default:   /* JSON_T_END */
+            close_container(p);
+            continue;   /* close_container stored it */
+        }
+        add_value(p);
+    }
+    return 1;
+out_of_memory:
+    p->failure = PJ_NO_MEMORY;
+    return 0;
+}
+
+/* Parses the text by its tape when json-tape takes it: 1 with the value (or
+ * the out-of-memory error) on the stack, 0 with the stack as it was, for
+ * yajl to parse it, when the tape declined or the text nests too deep. */
+static int parse_by_tape(parser *p)
+{
+    const json_token *tokens;
+    size_t count;
+    if (json_tape_read((const char *)p->text, p->len, &tokens, &count) != JSON_TAPE_OK)
+        return 0;
+    duk_idx_t base = duk_get_top(p->ctx);
+    int ascii = p->ascii;
+    if (ascii && escapes_surrogate_pair(p->text, p->len))
+        p->ascii = 0;
+    int built = build_from_tape(p, tokens, count);
+    p->ascii = ascii;
+    if (built)
+        return 1;
+    duk_set_top(p->ctx, base);
+    if (p->failure == PJ_NO_MEMORY) {
+        duk_push_error_object_raw(p->ctx, DUK_ERR_RANGE_ERROR, NULL, 0, "out of memory parsing JSON");
+        return 1;
+    }
+    p->failure = PJ_OK;   /* too deep: yajl finds where */
+    p->depth = 0;
+    return 0;
+}
 
 /* --- errors -------------------------------------------------------------------- */
 
@@ -711,7 +800,21 @@ static duk_ret_t parse_safely(duk_context *ctx, void *ud)
 {
     parser *p = ud;
     duk_require_stack(ctx, 20);
+    if (parse_by_tape(p)) {
+        p->rejected = p->failure != PJ_OK;
+        return 1;
+    }
     p->rejected = 1;   /* until the value is complete */
+    p->yh = yajl_alloc(&callbacks, NULL, p);
+    if (!p->yh) {
+        duk_push_error_object_raw(ctx, DUK_ERR_RANGE_ERROR, NULL, 0, "out of memory parsing JSON");
+        return 1;
+    }
+    /* Strings are checked by push_text, which replaces what is not UTF-8. */
+    yajl_config(p->yh, yajl_dont_validate_strings, 1);
+    const unsigned char *vt = memchr(p->text, '\v', p->len), *ff = memchr(p->text, '\f', p->len);
+    if (vt || ff)
+        p->parse_len = (size_t)((vt && (!ff || vt < ff) ? vt : ff) - p->text);
     yajl_status st = yajl_parse(p->yh, p->text, p->parse_len);
     if (st == yajl_status_ok && p->parse_len < p->len) {
         /* Stopped before a \v or \f: the first error is there. */
@@ -776,19 +879,13 @@ static duk_ret_t native_parse_json(duk_context *ctx)
     }
     p->len = p->parse_len = len;
     p->ascii = ascii_span(p->text, len) == len;
-    const unsigned char *vt = memchr(p->text, '\v', len), *ff = memchr(p->text, '\f', len);
-    if (vt || ff)
-        p->parse_len = (size_t)((vt && (!ff || vt < ff) ? vt : ff) - p->text);
 
     /* From here to the frees, nothing may throw but inside duk_safe_call. */
-    p->yh = yajl_alloc(&callbacks, NULL, p);
-    if (!p->yh)
-        return duk_error(ctx, DUK_ERR_RANGE_ERROR, "out of memory parsing JSON");
-    /* Strings are checked by push_text, which replaces what is not UTF-8. */
-    yajl_config(p->yh, yajl_dont_validate_strings, 1);
     duk_int_t rc = duk_safe_call(ctx, parse_safely, p, 0, 1);
     int failed = rc != DUK_EXEC_SUCCESS || p->rejected;
-    yajl_free(p->yh);
+    json_tape_release();
+    if (p->yh)
+        yajl_free(p->yh);
     free(p->unescaped.data);
     free(p->clean.data);
     if (failed)

@@ -5,7 +5,7 @@
 # only calls apt-get when a package is absent, so `make run` stays quick.
 set -eu
 PKGS="build-essential pkg-config duktape-dev libjansson-dev libcurl4-openssl-dev
-libssl-dev libmicrohttpd-dev libncurses-dev libsqlite3-dev libyajl-dev libmimalloc-dev
+libssl-dev libmicrohttpd-dev libncurses-dev libsqlite3-dev libyajl-dev libsimdjson-dev libmimalloc-dev
 tmux jq curl wrk procps sqlite3"
 missing=""
 for p in $PKGS; do
