@@ -211,15 +211,66 @@ typedef enum { WALK_VALUE, WALK_OMIT, WALK_BAIL } walk_kind;
 
 static walk_kind walk_tval(duk_hthread *thr, duk_tval *tv, int depth, json_t **out);
 
+/* The k-digit decimal nearest to d, as an integer (its digits then zeros);
+ * 0 when that is not an integer of json_int_t. */
+static int nearest_digits(double d, int k, json_int_t *out)
+{
+    char text[40];
+    int n = snprintf(text, sizeof text, "%.*e", k - 1, d);   /* correctly rounded; the point is the locale's */
+    const char *e = n > 0 && (size_t)n < sizeof text ? strchr(text, 'e') : NULL;
+    if (!e)
+        return 0;
+    json_int_t v = 0;
+    for (const char *c = text; c < e; c++) {
+        if (*c >= '0' && *c <= '9' && __builtin_mul_overflow(v, 10, &v))
+            return 0;
+        if (*c >= '0' && *c <= '9')
+            v += *c - '0';
+    }
+    int zeros = atoi(e + 1) - (k - 1);
+    if (zeros < 0)
+        return 0;
+    while (zeros-- > 0) {
+        if (__builtin_mul_overflow(v, 10, &v))
+            return 0;
+    }
+    *out = text[0] == '-' ? -v : v;
+    return 1;
+}
+
+/* An integer beyond 2^53 as JSON.stringify writes it: its shortest digits
+ * that read back as d, then zeros (2^60 + 1 is 1152921504606847000); the
+ * nearest decimal of k digits reads back for every k from the shortest on,
+ * so k is found by bisection. 0 for a power of two, whose neighbour below is
+ * nearer than the one above (the nearest decimal may then not be the one
+ * V8 picks), and past json_int_t. */
+static int shortest_integer(double d, json_int_t *out)
+{
+    int exp2;
+    if (DUK_FABS(d) >= 9.2e18 || frexp(DUK_FABS(d), &exp2) == 0.5)
+        return 0;
+    int lo = 1, hi = 17;   /* 17 digits always read back */
+    json_int_t v;
+    while (lo < hi) {
+        int k = (lo + hi) / 2;
+        if (nearest_digits(d, k, &v) && (double)v == d)
+            hi = k;
+        else
+            lo = k + 1;
+    }
+    return nearest_digits(d, lo, out) && (double)*out == d;
+}
+
 static walk_kind walk_number(double d, json_t **out)
 {
     const double max_exact = 9007199254740992.0;   /* 2^53 */
+    json_int_t digits;
     if (!DUK_ISFINITE(d))
         *out = json_null();
     else if (d == DUK_FLOOR(d) && d >= -max_exact && d <= max_exact)
         *out = json_integer((json_int_t)d);   /* -0 too: stringify writes 0 */
     else if (d > -1e21 && d < 1e21 && d == DUK_FLOOR(d))
-        return WALK_BAIL;   /* written in full but rounded: 1152921504606847000 */
+        *out = shortest_integer(d, &digits) ? json_integer(digits) : NULL;   /* else stringify writes it */
     else
         *out = json_real(d);
     return *out ? WALK_VALUE : WALK_BAIL;

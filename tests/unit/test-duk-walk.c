@@ -72,6 +72,9 @@ static void test_plain(void)
 {
     check_same("walk: scalars", "[null, true, false, 0, -0, 1.5, -2, 3663.9699999999984, 1e21, 1e-7, 5e-324]");
     check_same("walk: integers up to 2^53 are integers", "[9007199254740992, -9007199254740992, 450789469]");
+    check_same("walk: integers beyond 2^53 are written with their shortest digits",
+               "[1152921504606847233, 820982911946154508, -9007199254740993, 1e17, 123456789012345678, 9.1e18,"
+               " 4611686018427388927, 9007199254740994, 18014398509481990]");
     check_same("walk: NaN and the infinities are null", "[NaN, Infinity, -Infinity]");
     check_same("walk: strings, UTF-8 and beyond U+FFFF", "['', 'plain', 'caf\\u00e9 \\u20ac', '\\ud83d\\ude00 x']");
     check_same("walk: lone surrogates are U+FFFD", "['\\ud800', 'a\\udc00b', '\\ude00\\ud83d']");
@@ -94,7 +97,8 @@ static void test_left(void)
     check_left("walk: a Date (toJSON) is left to stringify", "({ at: new Date(0) })");
     check_left("walk: a toJSON of its own", "[{ toJSON: function () { return 1; } }]");
     check_left("walk: an array's own toJSON", "(function () { var a = [1]; a.toJSON = function () { return 2; }; return a; })()");
-    check_left("walk: an integer beyond 2^53 (written as V8 writes it)", "[1152921504606846976]");
+    check_left("walk: a power of two beyond 2^53 (V8 may round it down)", "[1152921504606846976]");
+    check_left("walk: an integer beyond 2^63", "[9223372036854777856, 123456789012345680000]");
     check_left("walk: a getter, which must run once", "({ get a() { gets++; return 1; } })");
     check_left("walk: a getter in an array's element", "[1, { get a() { gets++; return 1; } }]");
     check_left("walk: a Proxy", "({ p: new Proxy({}, {}) })");
