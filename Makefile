@@ -14,7 +14,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wno-missing-field-initializers
 BASE    := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g -pthread -Ibuild/duk -I.
 LIBS    := $(PKG_LIBS) -lstdc++ -lm -pthread
-# C++ only where a library is C++: engine/json-tape.cc (simdjson).
+# C++ only where a library is C++: engine/json-events.cc (simdjson).
 CXXBASE := -std=c++17 -g -pthread -I.
 # The release build allocates with mimalloc (it replaces malloc for the whole
 # process): a run makes and frees thousands of small blocks, and glibc's malloc

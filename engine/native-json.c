@@ -2,10 +2,12 @@
  * native-json: native.parseJson(text), the JSON.parse behind request.json().
  *
  * Duktape's own JSON.parse is slow on webhook bodies (big-integer decimal
- * conversion for every number), so bodies are parsed by yajl's event (SAX)
- * API, and each callback builds its Duktape value directly on the value
- * stack; there is no intermediate tree. The result is what JSON.parse(text)
- * gives, with these rules:
+ * conversion for every number), so bodies are parsed by simdjson
+ * (engine/json-events.h) or, for what it declines, by yajl's event (SAX)
+ * API; either way each callback builds its Duktape value directly on the
+ * value stack. yajl's path is the reference: it alone words errors, and
+ * simdjson only takes texts it reads exactly as yajl's path does. The result
+ * is what JSON.parse(text) gives, with these rules:
  *
  *   - Every member and element is an own data property (defined, never a
  *     [[Set]]): "__proto__" is an ordinary key, setters on Object.prototype
@@ -34,12 +36,15 @@
  *     JSON.parse did at the same depth.
  *
  * Invariants:
- *   - Nothing throws while yajl is on the C stack on our account: a callback
- *     that fails (too deep, out of memory) records why and returns 0, which
- *     stops yajl. Duktape itself may still throw from inside a callback (out
- *     of memory in duk_push_*), so the parse runs under duk_safe_call, and
- *     native_parse_json frees the yajl handle and the scratch buffers before
- *     it returns or throws, on every path.
+ *   - Nothing throws while yajl or simdjson is on the C stack on our
+ *     account: a callback that fails (too deep, out of memory) records why
+ *     and returns 0, which stops the parser. Duktape itself may still throw
+ *     from inside a callback (out of memory in duk_push_*), so the parse runs
+ *     under duk_safe_call, and native_parse_json frees the yajl handle, the
+ *     scratch buffers and a big text's simdjson parser before it returns or
+ *     throws, on every path.
+ *   - When simdjson stops or declines midway, what it built is dropped, and
+ *     so is the key cache, which points into it.
  *   - Value stack during the parse (above the text): an open object holds
  *     its first keys and values [k1, v1, k2, ...] until it has OBJECT_BATCH
  *     pairs or ends, then [object] or, once a key is read, [object, key];
@@ -60,7 +65,7 @@
 #include "engine/native.h"
 
 #include "engine/duk-pack.h"
-#include "engine/json-tape.h"
+#include "engine/json-events.h"
 #include "util/ascii.h"
 
 #include <float.h>
@@ -641,85 +646,120 @@ static const yajl_callbacks callbacks = {
     .yajl_end_array = on_end,
 };
 
-/* --- the fast path: simdjson's tokens (engine/json-tape.h) ------------------------ */
+/* --- the fast path: simdjson's events (engine/json-events.h) ---------------------- */
 
-/* Whether an all-ASCII text escapes a surrogate pair, which the tape decodes
+/* Whether an all-ASCII text escapes a surrogate pair, which simdjson decodes
  * into a 4-byte UTF-8 sequence: its strings then need push_text's rewriting.
- * Called on texts the tape accepted, so every backslash starts an escape. */
+ * Called on texts simdjson accepted, so every backslash starts an escape. */
 static int escapes_surrogate_pair(const unsigned char *s, size_t n)
 {
     const unsigned char *end = s + n;
     for (const unsigned char *q = s; (q = memchr(q, '\\', (size_t)(end - q))) != NULL; q += 2) {
-        if (end - q >= 4 && q[1] == 'u' && (q[2] | 0x20) == 'd' && q[3] >= '8' && (q[3] <= '9' || ((q[3] | 0x20) >= 'a' && (q[3] | 0x20) <= 'b')))
+        unsigned char c = end - q >= 4 ? (unsigned char)(q[3] | 0x20) : 0;
+        if (q[1] == 'u' && (q[2] | 0x20) == 'd' && (c == '8' || c == '9' || c == 'a' || c == 'b'))
             return 1;
     }
     return 0;
 }
 
-/* Builds the value of the tape's tokens on the stack, as the callbacks
- * above would from yajl's; 0 when a level nests deeper than JSON_MAX_DEPTH
- * or memory runs out (p->failure says which). */
-static int build_from_tape(parser *p, const json_token *t, size_t n)
+/* The callbacks: what the yajl ones do, without yajl's offsets. */
+static int ev_null(void *ud)
 {
-    duk_context *ctx = p->ctx;
-    for (size_t i = 0; i < n; i++) {
-        const unsigned char *s = (const unsigned char *)t[i].u.str;
-        switch (t[i].kind) {
-        case JSON_T_NULL: duk_push_null(ctx); break;
-        case JSON_T_FALSE: duk_push_false(ctx); break;
-        case JSON_T_TRUE: duk_push_true(ctx); break;
-        case JSON_T_NUMBER: duk_push_number(ctx, t[i].u.number); break;
-        case JSON_T_STRING:
-            if (!push_text(p, s, t[i].len))
-                goto out_of_memory;
-            break;
-        case JSON_T_KEY:
-            if (p->ascii)
-                dukx_push_key(ctx, &p->keys, (const char *)s, t[i].len);
-            else if (!push_text(p, s, t[i].len))
-                goto out_of_memory;
-            continue;   /* its value follows */
-        case JSON_T_OBJECT:
-        case JSON_T_ARRAY:
-            if (!open_container(p, t[i].kind == JSON_T_ARRAY))
-                return 0;
-            continue;
-        default:   /* JSON_T_END */
-            close_container(p);
-            continue;   /* close_container stored it */
-        }
-        add_value(p);
-    }
+    parser *p = ud;
+    duk_push_null(p->ctx);
+    add_value(p);
     return 1;
-out_of_memory:
-    p->failure = PJ_NO_MEMORY;
-    return 0;
 }
 
-/* Parses the text by its tape when json-tape takes it: 1 with the value (or
- * the out-of-memory error) on the stack, 0 with the stack as it was, for
- * yajl to parse it, when the tape declined or the text nests too deep. */
-static int parse_by_tape(parser *p)
+static int ev_boolean(void *ud, int value)
 {
-    const json_token *tokens;
-    size_t count;
-    if (json_tape_read((const char *)p->text, p->len, &tokens, &count) != JSON_TAPE_OK)
+    parser *p = ud;
+    duk_push_boolean(p->ctx, value != 0);
+    add_value(p);
+    return 1;
+}
+
+static int ev_number(void *ud, double value)
+{
+    parser *p = ud;
+    duk_push_number(p->ctx, value);
+    add_value(p);
+    return 1;
+}
+
+static int ev_string(void *ud, const char *s, size_t n)
+{
+    parser *p = ud;
+    if (!push_text(p, (const unsigned char *)s, n)) {
+        p->failure = PJ_NO_MEMORY;
         return 0;
+    }
+    add_value(p);
+    return 1;
+}
+
+static int ev_key(void *ud, const char *s, size_t n)
+{
+    parser *p = ud;
+    if (p->ascii) {
+        dukx_push_key(p->ctx, &p->keys, s, n);
+        return 1;
+    }
+    if (!push_text(p, (const unsigned char *)s, n)) {
+        p->failure = PJ_NO_MEMORY;
+        return 0;
+    }
+    return 1;
+}
+
+static int ev_start_object(void *ud)
+{
+    return open_container(ud, 0);
+}
+
+static int ev_start_array(void *ud)
+{
+    return open_container(ud, 1);
+}
+
+static int ev_end(void *ud)
+{
+    close_container(ud);
+    return 1;
+}
+
+static const json_events simd_events = {
+    .null_value = ev_null,
+    .boolean = ev_boolean,
+    .number = ev_number,
+    .string = ev_string,
+    .key = ev_key,
+    .start_object = ev_start_object,
+    .start_array = ev_start_array,
+    .end = ev_end,
+};
+
+/* Parses the text with simdjson when it takes it: 1 with the value (or the
+ * out-of-memory error) on the stack; 0 with the stack as it was, for yajl to
+ * parse it, when simdjson declined or the text nests too deep. */
+static int parse_by_simdjson(parser *p)
+{
     duk_idx_t base = duk_get_top(p->ctx);
     int ascii = p->ascii;
     if (ascii && escapes_surrogate_pair(p->text, p->len))
         p->ascii = 0;
-    int built = build_from_tape(p, tokens, count);
+    int rc = json_events_read((const char *)p->text, p->len, &simd_events, p);
     p->ascii = ascii;
-    if (built)
+    if (rc == JSON_EVENTS_DONE)
         return 1;
     duk_set_top(p->ctx, base);
     if (p->failure == PJ_NO_MEMORY) {
         duk_push_error_object_raw(p->ctx, DUK_ERR_RANGE_ERROR, NULL, 0, "out of memory parsing JSON");
         return 1;
     }
-    p->failure = PJ_OK;   /* too deep: yajl finds where */
+    p->failure = PJ_OK;   /* declined, or too deep: yajl finds where */
     p->depth = 0;
+    memset(&p->keys, 0, sizeof p->keys);   /* the keys it remembers were just freed */
     return 0;
 }
 
@@ -800,7 +840,7 @@ static duk_ret_t parse_safely(duk_context *ctx, void *ud)
 {
     parser *p = ud;
     duk_require_stack(ctx, 20);
-    if (parse_by_tape(p)) {
+    if (parse_by_simdjson(p)) {
         p->rejected = p->failure != PJ_OK;
         return 1;
     }
@@ -883,7 +923,7 @@ static duk_ret_t native_parse_json(duk_context *ctx)
     /* From here to the frees, nothing may throw but inside duk_safe_call. */
     duk_int_t rc = duk_safe_call(ctx, parse_safely, p, 0, 1);
     int failed = rc != DUK_EXEC_SUCCESS || p->rejected;
-    json_tape_release();
+    json_events_release();
     if (p->yh)
         yajl_free(p->yh);
     free(p->unescaped.data);

@@ -3,8 +3,9 @@
  * on a bare heap: results against Duktape's own JSON.parse and Number() where
  * those are right, the cases where they are not (text that is not UTF-8, raw
  * characters beyond U+FFFF), own-property semantics, error messages and
- * positions, the nesting limit, and running out of memory mid-parse (the
- * sanitised build checks nothing leaks). tests/e2e/json.sh compares the same
+ * positions, the nesting limit, running out of memory mid-parse (the
+ * sanitised build checks nothing leaks), and simdjson's path against
+ * yajl's. tests/e2e/json.sh compares the same
  * through `srcfn run` with Node.js.
  */
 #include <math.h>
@@ -357,6 +358,59 @@ static void test_errors(void)
     }
 }
 
+/* simdjson (engine/json-events.h) reads texts up to JSON_EVENTS_MAX_TEXT;
+ * past it, or where simdjson declines, yajl does. The same text both ways
+ * (padded with spaces past the limit for yajl) must give the same values:
+ * same types, same keys in the same order, -0 apart from 0. */
+static void check_both_ways(const char *name, const char *text)
+{
+    check_text(name, text, "(function () { var pad = new Array(1024 * 1024 + 2).join(' ');"
+                           " return same(P(T), P(T + pad)) && same(P(T, true), P(pad + T, true)); })()");
+}
+
+static void test_both_parsers(void)
+{
+    eval_setup("function same(a, b) {"
+               "  if (a === null || typeof a !== 'object') return Object.is(a, b);"
+               "  if (b === null || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;"
+               "  var ka = Object.keys(a), kb = Object.keys(b);"
+               "  if (ka.join('\\u0000') !== kb.join('\\u0000')) return false;"
+               "  for (var i = 0; i < ka.length; i++) if (!same(a[ka[i]], b[ka[i]])) return false;"
+               "  return Object.getPrototypeOf(a) === Object.getPrototypeOf(b); }");
+    check_both_ways("json: both parsers: a webhook",
+                    "{\"id\":\"evt_1\",\"object\":\"event\",\"created\":1700000000,\"livemode\":false,"
+                    "\"data\":{\"object\":{\"amount\":2000,\"currency\":\"usd\",\"paid\":true,\"refunded\":null,"
+                    "\"metadata\":{},\"tags\":[],\"lines\":[{\"price\":9.99,\"qty\":1},{\"price\":10.5,\"qty\":2}]}},"
+                    "\"request\":{\"id\":null,\"idempotency_key\":\"2026-11-01T10:00:00-05:00\"}}");
+    check_both_ways("json: both parsers: numbers",
+                    "[0, 1, -1, 0.1, 9.99, 1e-7, 5e-324, 1.7976931348623157e308, 1E+2, 2.5e-3, 123456789.123456789,"
+                    " 9007199254740993, 9223372036854775807, -9223372036854775808, 18446744073709551615, 1e400, -0.0]");
+    check_both_ways("json: both parsers: -0 as an integer", "{\"a\":-0,\"b\":[0,-0],\"c\":\"x\"}");
+    check_both_ways("json: both parsers: 0 beside a string holding -0", "{\"tz\":\"UTC-0\",\"n\":0}");
+    check_both_ways("json: both parsers: integers past 64 bits", "[18446744073709551616, -9223372036854775809, 1e21]");
+    check_both_ways("json: both parsers: escapes in an ASCII text",
+                    "[\"a\\nb\\t\\\"\\\\\\/\", \"\\u00e9\\u20ac\", \"\\ud83d\\ude00\", \"\\u0000\", {\"\\ud83d\\ude00\":1}]");
+    check_both_ways("json: both parsers: raw UTF-8 and escapes",
+                    "[\"caf\xC3\xA9 \xE2\x82\xAC\", \"\xF0\x9F\x98\x80\", \"\\ud83d\\ude00 \xC3\xA9\", {\"\xF0\x9F\x98\x80\":\"k\"}]");
+    check_both_ways("json: both parsers: lone surrogates and bytes that are not UTF-8",
+                    "[\"\\ud800\", \"\\udc00x\", \"\xFF\xFE\", \"\xED\xA0\xBD\"]");
+    check_both_ways("json: both parsers: repeated, index-like and special keys",
+                    "{\"a\":1,\"b\":2,\"a\":3,\"__proto__\":{\"x\":1},\"10\":1,\"2\":2,\"toString\":4,\"\":5}");
+    check_both_ways("json: both parsers: scalars and empties at the top", "[[], {}, [[[]]], true, false, null, \"\"]");
+    check_both_ways("json: both parsers: a bare scalar", " \"text\" ");
+    check_text("json: both parsers: 1000 levels, and 1024 (which simdjson takes) a RangeError", "",
+               "(function () { var t = new Array(1001).join('[') + new Array(1001).join(']');"
+               " if (!same(P(t), P(t + new Array(1024 * 1024 + 2).join(' ')))) return false;"
+               " try { P(new Array(1025).join('[') + new Array(1025).join(']')); return false; }"
+               " catch (e) { return e instanceof RangeError && /position 1000$/.test(e.message); } })()");
+    /* A text past 64 KiB frees the thread's simdjson parser after it; the
+     * next text makes a new one (the sanitised build checks the memory). */
+    check_text("json: a 200 KB text, then a small one", "",
+               "(function () { var parts = []; for (var i = 0; i < 10000; i++) parts.push('{\"k\":' + i + '}');"
+               " var a = P('[' + parts.join(',') + ']'); return a.length === 10000 && a[9999].k === 9999"
+               " && P('{\"b\":[1]}').b[0] === 1; })()");
+}
+
 static void test_depth(void)
 {
     check_text("json: 1000 levels parse", "",
@@ -373,9 +427,10 @@ static void test_depth(void)
                " catch (e) { return e instanceof RangeError; } })()");
 }
 
-/* Running out of memory mid-parse throws Duktape's RangeError out of a yajl
- * callback; parseJson must free yajl's handle and leave a working heap. */
-static void test_out_of_memory(void)
+/* Running out of memory mid-parse throws Duktape's RangeError out of a
+ * callback, yajl's (texts past JSON_EVENTS_MAX_TEXT) or simdjson's walk;
+ * parseJson must free what it holds and leave a working heap. */
+static void check_out_of_memory(const char *name, int items, unsigned room_mb)
 {
     heap_state hs;
     memset(&hs, 0, sizeof hs);
@@ -388,14 +443,16 @@ static void test_out_of_memory(void)
     duk_push_object(small);
     native_json_register(small);
     duk_put_global_string(small, "P");
-    /* A 3 MB text whose value needs far more than the 4 MB left to it (the
+    /* A text whose value needs far more than the room left to it (the
      * error is a RangeError, or a DoubleError when even it finds no room). */
+    duk_push_int(small, items);
+    duk_put_global_string(small, "N");
     int rc = duk_peval_string(small,
-        "var parts = [], i; for (i = 0; i < 100000; i++) parts.push('{\"k' + i + '\":[\"v' + i + '\",' + i + '.5]}');"
+        "var parts = [], i; for (i = 0; i < N; i++) parts.push('{\"k' + i + '\":[\"v' + i + '\",' + i + '.5]}');"
         " var S = '[' + parts.join(',') + ']'; parts = null;");
     duk_pop(small);
     duk_gc(small, 0);
-    hs.cap = hs.used + 4u * 1024 * 1024;
+    hs.cap = hs.used + room_mb * 1024 * 1024;
     rc = rc || duk_peval_string(small,
         "(function () { var err = null; try { P.parseJson(S); } catch (e) { err = e; } S = null;"
         " var ok = P.parseJson('{\"a\":[1]}').a[0] === 1;"
@@ -403,8 +460,14 @@ static void test_out_of_memory(void)
     int ok = rc == 0 && duk_is_boolean(small, -1) && duk_get_boolean(small, -1);
     if (!ok)
         printf("  %s\n", duk_safe_to_string(small, -1));
-    CHECK("json: out of memory mid-parse is an error and the heap goes on", ok && hs.out_of_memory);
+    CHECK(name, ok && hs.out_of_memory);
     duk_destroy_heap(small);
+}
+
+static void test_out_of_memory(void)
+{
+    check_out_of_memory("json: out of memory mid-parse (yajl, 3 MB) is an error and the heap goes on", 100000, 4);
+    check_out_of_memory("json: out of memory mid-parse (simdjson, 700 KB) is an error and the heap goes on", 25000, 1);
 }
 
 /* P(T, true) is JSON.parse of what jsonsort (webhook/jsonsort.h, which
@@ -465,6 +528,7 @@ int main(void)
     test_sorted_keys();
     test_errors();
     test_depth();
+    test_both_parsers();
     duk_destroy_heap(ctx);
     test_out_of_memory();
     return check_failures ? 1 : 0;
