@@ -39,11 +39,20 @@ NPM_STAMP   := node_modules/.srcfn-stamp
 all: srcfn
 
 # --- Duktape: Debian's amalgamation with our config overrides -----------------
+# and one hook: duk_numconv_parse (every string-to-number conversion) first
+# tries dukx_numconv_fast (engine/duk-unit.c); the build stops if the line
+# it hooks is not found.
 DUK_SRC := /usr/share/duktape
-build/duk/duk_config.h: $(DUK_SRC)/duk_config.h engine/duk_overrides.h
+DUK_HOOK_CALL := \tduk__numconv_parse_raw(thr, radix, flags);
+DUK_HOOK_FUNC := DUK_INTERNAL void duk_numconv_parse(duk_hthread \*thr, duk_small_int_t radix, duk_small_uint_t flags) {
+build/duk/duk_config.h: $(DUK_SRC)/duk_config.h engine/duk_overrides.h Makefile
 	@mkdir -p build/duk
 	@test -f $(DUK_SRC)/duktape.c || { echo "missing $(DUK_SRC)/duktape.c: run 'make deps' (package duktape-dev)"; exit 1; }
-	cp $(DUK_SRC)/duktape.c $(DUK_SRC)/duktape.h build/duk/
+	cp $(DUK_SRC)/duktape.h build/duk/
+	sed -e 's/^$(DUK_HOOK_FUNC)$$/DUK_INTERNAL_DECL duk_bool_t dukx_numconv_fast(duk_hthread *, duk_small_int_t, duk_small_uint_t);\n&/' \
+	    -e 's/^$(DUK_HOOK_CALL)$$/\tif (!dukx_numconv_fast(thr, radix, flags))\n\t&/' \
+	    $(DUK_SRC)/duktape.c > build/duk/duktape.c
+	test "$$(grep -c 'dukx_numconv_fast' build/duk/duktape.c)" = 2
 	cp engine/duk_overrides.h build/duk/
 	sed 's|/\* __OVERRIDE_DEFINES__ \*/|#include "duk_overrides.h"|' $< > $@
 	grep -q '#include "duk_overrides.h"' $@

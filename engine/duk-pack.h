@@ -1,7 +1,7 @@
 /*
  * duk-pack: two helpers that make an array or a plain object out of values
  * already on the value stack, with no more work than storing them, and one
- * that pushes an object's key. Duktape's
+ * that pushes a string the parse may have pushed before. Duktape's
  * public API can only add properties one by one, each a lookup and often a
  * reallocation; native-json.c builds every value of a webhook body with these.
  * They live in Duktape's own translation unit (engine/duk-unit.c), where its
@@ -24,16 +24,16 @@ void dukx_pack_array(duk_context *ctx, duk_uint32_t n);
  * them one by one, which orders and merges them). */
 int dukx_pack_object(duk_context *ctx, duk_uint32_t n, int sort);
 
-/* A parse's memory of the keys it has pushed, so that a key met again (a
- * body's objects mostly share a few) is pushed without hashing and looking
- * it up in the string table. It holds no references: it serves only while
- * every string it remembers stays reachable, as all a parse makes does until
- * the parse ends. Zeroed before use. */
-typedef struct dukx_key_cache {
+/* A parse's memory of strings it has pushed, so that one met again (a body's
+ * objects mostly share a few keys, and often values) is pushed without
+ * hashing and looking it up in the string table. It holds no references: it
+ * serves only while every string it remembers stays reachable, as all a
+ * parse makes does until the parse ends. Zeroed before use. */
+typedef struct dukx_string_cache {
     void *slot[128];
-} dukx_key_cache;
+} dukx_string_cache;
 
 /* Pushes the string s[0..n) (in Duktape's internal form), as duk_push_lstring. */
-void dukx_push_key(duk_context *ctx, dukx_key_cache *cache, const char *s, duk_size_t n);
+void dukx_push_cached(duk_context *ctx, dukx_string_cache *cache, const char *s, duk_size_t n);
 
 #endif

@@ -64,11 +64,11 @@
  */
 #include "engine/native.h"
 
+#include "engine/decimal.h"
 #include "engine/duk-pack.h"
 #include "engine/json-events.h"
 #include "util/ascii.h"
 
-#include <float.h>
 #include <locale.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -85,6 +85,10 @@
  * many, that is done and the rest are defined one by one. */
 #define ARRAY_BATCH 256
 #define OBJECT_BATCH (ARRAY_BATCH / 2)
+
+/* String values up to this many bytes go through a cache (a body's vendors,
+ * tags, currencies and states repeat); longer ones are rarely met twice. */
+#define CACHED_VALUE_MAX 32
 
 enum { PJ_OK, PJ_TOO_DEEP, PJ_NO_MEMORY };
 
@@ -116,7 +120,8 @@ typedef struct parser {
     int ascii;                   /* no byte of the text is >= 0x80: strings go in as they are */
     int depth;                   /* open containers */
     scratch unescaped, clean;
-    dukx_key_cache keys;         /* with ascii: the keys pushed so far */
+    dukx_string_cache keys;      /* with ascii: the keys pushed so far */
+    dukx_string_cache values;    /* with ascii: short strings pushed so far, as values */
     /* Per level d (1-based), set on entering it (not zeroed up front): */
     unsigned char kind[JSON_MAX_DEPTH + 1];       /* K_* */
     uint32_t count[JSON_MAX_DEPTH + 1];           /* what waits: elements or pairs */
@@ -355,90 +360,12 @@ static int push_string_token(parser *p, const unsigned char *s, size_t n)
 
 /* --- numbers ------------------------------------------------------------------- */
 
-/* The double nearest to a JSON number's text, by strtod_l in the C locale,
- * or by one of two exact shortcuts for numbers of at most 19 digits with a
- * small exponent (most of a webhook's). Both read the text as an integer m
- * (its digits) times 10^e, with m and 10^|e| exact in the type used, so one
- * IEEE multiply or divide rounds m * 10^e correctly:
- *   - Clinger's fast path in double: m < 2^53 and |e| <= 22;
- *   - the same in x87 extended precision (a 64-bit significand): m < 2^64 and
- *     |e| <= 27. Rounding that to double rounds twice; the result is still
- *     the nearest double unless the extended value sits exactly halfway
- *     between two doubles (its 11 extra bits are 10000000000): those, and
- *     what neither shortcut takes, go to strtod_l. */
-#if FLT_EVAL_METHOD == 0 && LDBL_MANT_DIG == 64 && (defined(__x86_64__) || defined(__i386__))
-#define NUMBER_SHORTCUTS 1   /* x87's extended format: its first 8 bytes are the significand */
-#endif
-
-#ifdef NUMBER_SHORTCUTS
-/* Reads s[0..n) as -?digits(.digits)?([eE][+-]?digits)?; 0 when it has more
- * than 19 digits or an exponent beyond +-9999. */
-static int decimal_parts(const char *s, size_t n, int *neg, uint64_t *m, int *e)
-{
-    size_t i = 0;
-    int digits = 0, exp10 = 0;
-    uint64_t v = 0;
-    *neg = s[0] == '-';
-    i = (size_t)*neg;
-    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    if (i < n && s[i] == '.')
-        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++, exp10--)
-            v = v * 10 + (uint64_t)(s[i] - '0');
-    if (digits > 19)
-        return 0;
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        int sign = 1, x = 0, xd = 0;
-        if (++i < n && (s[i] == '+' || s[i] == '-'))
-            sign = s[i++] == '-' ? -1 : 1;
-        for (; i < n && s[i] >= '0' && s[i] <= '9' && xd <= 4; i++, xd++)
-            x = x * 10 + (s[i] - '0');
-        if (xd == 0 || xd > 4)
-            return 0;   /* more digits stay unread: not the whole text, strtod_l reads it */
-        exp10 += sign * x;
-    }
-    *m = v;
-    *e = exp10;
-    return i == n;
-}
-
-static int number_shortcut(const char *s, size_t n, double *out)
-{
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    static const long double p10l[] = {1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L,
-                                       1e10L, 1e11L, 1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L,
-                                       1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L};
-    int neg, e;
-    uint64_t m;
-    if (!decimal_parts(s, n, &neg, &m, &e))
-        return 0;
-    double v;
-    if (m == 0) {
-        v = 0.0;
-    } else if (m < (UINT64_C(1) << 53) && e >= -22 && e <= 22) {
-        v = e < 0 ? (double)m / p10[-e] : (double)m * p10[e];
-    } else if (e >= -27 && e <= 27) {
-        long double x = e < 0 ? (long double)m / p10l[-e] : (long double)m * p10l[e];
-        uint64_t sig;
-        memcpy(&sig, &x, sizeof sig);
-        if ((sig & 0x7ff) == 0x400)
-            return 0;   /* halfway between two doubles: let strtod_l break the tie */
-        v = (double)x;
-    } else {
-        return 0;
-    }
-    *out = neg ? -v : v;
-    return 1;
-}
-#endif
-
+/* The double nearest to a JSON number's text: engine/decimal.h's shortcut,
+ * or strtod_l in the C locale. */
 static int json_number(parser *p, const char *s, size_t n, double *out)
 {
-#ifdef NUMBER_SHORTCUTS
-    if (number_shortcut(s, n, out))
+    if (decimal_exact(s, n, out))
         return 1;
-#endif
     char small[64];
     char *buf = small;
     if (n >= sizeof small) {
@@ -588,7 +515,7 @@ static int on_map_key(void *ud, const unsigned char *s, size_t n)
 {
     parser *p = ud;
     if (p->ascii && in_text(p, s, n)) {   /* as it is (see push_text) */
-        dukx_push_key(p->ctx, &p->keys, (const char *)s, n);
+        dukx_push_cached(p->ctx, &p->keys, (const char *)s, n);
         took_token(p);
         return 1;
     }
@@ -690,7 +617,9 @@ static int ev_number(void *ud, double value)
 static int ev_string(void *ud, const char *s, size_t n)
 {
     parser *p = ud;
-    if (!push_text(p, (const unsigned char *)s, n)) {
+    if (p->ascii && n <= CACHED_VALUE_MAX)
+        dukx_push_cached(p->ctx, &p->values, s, n);
+    else if (!push_text(p, (const unsigned char *)s, n)) {
         p->failure = PJ_NO_MEMORY;
         return 0;
     }
@@ -702,7 +631,7 @@ static int ev_key(void *ud, const char *s, size_t n)
 {
     parser *p = ud;
     if (p->ascii) {
-        dukx_push_key(p->ctx, &p->keys, s, n);
+        dukx_push_cached(p->ctx, &p->keys, s, n);
         return 1;
     }
     if (!push_text(p, (const unsigned char *)s, n)) {
@@ -759,7 +688,8 @@ static int parse_by_simdjson(parser *p)
     }
     p->failure = PJ_OK;   /* declined, or too deep: yajl finds where */
     p->depth = 0;
-    memset(&p->keys, 0, sizeof p->keys);   /* the keys it remembers were just freed */
+    memset(&p->keys, 0, sizeof p->keys);   /* the strings they remember were just freed */
+    memset(&p->values, 0, sizeof p->values);
     return 0;
 }
 
