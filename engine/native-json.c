@@ -466,22 +466,102 @@ static int open_container(parser *p, int is_array)
     return 1;
 }
 
-static int on_null(void *ud)
+/* Ends the open container and stores it into its parent. */
+static void close_container(parser *p)
+{
+    if (p->kind[p->depth] == K_ARRAY_PENDING)
+        make_array(p);
+    else if (p->kind[p->depth] == K_OBJECT_PENDING)
+        make_object(p);
+    p->depth--;
+    add_value(p);
+}
+
+/* --- value events --------------------------------------------------------------- */
+
+/* What each value of the text does, whichever parser found it: simdjson's
+ * callbacks as they are; yajl's (below) first note its offsets. Strings are
+ * decoded. Each returns 1, or 0 with p->failure set. */
+
+static int got_null(void *ud)
 {
     parser *p = ud;
-    took_token(p);
     duk_push_null(p->ctx);
     add_value(p);
     return 1;
 }
 
-static int on_boolean(void *ud, int value)
+static int got_boolean(void *ud, int value)
 {
     parser *p = ud;
-    took_token(p);
     duk_push_boolean(p->ctx, value != 0);
     add_value(p);
     return 1;
+}
+
+static int got_number(void *ud, double value)
+{
+    parser *p = ud;
+    duk_push_number(p->ctx, value);
+    add_value(p);
+    return 1;
+}
+
+static int got_string(void *ud, const char *s, size_t n)
+{
+    parser *p = ud;
+    if (p->ascii && n <= CACHED_VALUE_MAX)
+        dukx_push_cached(p->ctx, &p->values, s, n);
+    else if (!push_text(p, (const unsigned char *)s, n)) {
+        p->failure = PJ_NO_MEMORY;
+        return 0;
+    }
+    add_value(p);
+    return 1;
+}
+
+static int got_key(void *ud, const char *s, size_t n)
+{
+    parser *p = ud;
+    if (p->ascii) {
+        dukx_push_cached(p->ctx, &p->keys, s, n);
+        return 1;
+    }
+    if (!push_text(p, (const unsigned char *)s, n)) {
+        p->failure = PJ_NO_MEMORY;
+        return 0;
+    }
+    return 1;
+}
+
+static int got_object(void *ud)
+{
+    return open_container(ud, 0);
+}
+
+static int got_array(void *ud)
+{
+    return open_container(ud, 1);
+}
+
+static int got_end(void *ud)
+{
+    close_container(ud);
+    return 1;
+}
+
+/* --- yajl's callbacks ---------------------------------------------------------- */
+
+static int on_null(void *ud)
+{
+    took_token(ud);
+    return got_null(ud);
+}
+
+static int on_boolean(void *ud, int value)
+{
+    took_token(ud);
+    return got_boolean(ud, value);
 }
 
 static int on_number(void *ud, const char *s, size_t n)
@@ -493,11 +573,11 @@ static int on_number(void *ud, const char *s, size_t n)
         p->failure = PJ_NO_MEMORY;
         return 0;
     }
-    duk_push_number(p->ctx, v);
-    add_value(p);
-    return 1;
+    return got_number(p, v);
 }
 
+/* Strings: yajl's pointers are into the text, escapes undecoded (see
+ * push_string_token), and yajl's offsets are read once the token is found. */
 static int on_string(void *ud, const unsigned char *s, size_t n)
 {
     parser *p = ud;
@@ -530,35 +610,20 @@ static int on_map_key(void *ud, const unsigned char *s, size_t n)
 
 static int on_start_map(void *ud)
 {
-    parser *p = ud;
-    took_token(p);
-    return open_container(p, 0);
+    took_token(ud);
+    return got_object(ud);
 }
 
 static int on_start_array(void *ud)
 {
-    parser *p = ud;
-    took_token(p);
-    return open_container(p, 1);
-}
-
-/* Ends the open container and stores it into its parent. */
-static void close_container(parser *p)
-{
-    if (p->kind[p->depth] == K_ARRAY_PENDING)
-        make_array(p);
-    else if (p->kind[p->depth] == K_OBJECT_PENDING)
-        make_object(p);
-    p->depth--;
-    add_value(p);
+    took_token(ud);
+    return got_array(ud);
 }
 
 static int on_end(void *ud)
 {
-    parser *p = ud;
-    took_token(p);
-    close_container(p);
-    return 1;
+    took_token(ud);
+    return got_end(ud);
 }
 
 static const yajl_callbacks callbacks = {
@@ -589,83 +654,15 @@ static int escapes_surrogate_pair(const unsigned char *s, size_t n)
     return 0;
 }
 
-/* The callbacks: what the yajl ones do, without yajl's offsets. */
-static int ev_null(void *ud)
-{
-    parser *p = ud;
-    duk_push_null(p->ctx);
-    add_value(p);
-    return 1;
-}
-
-static int ev_boolean(void *ud, int value)
-{
-    parser *p = ud;
-    duk_push_boolean(p->ctx, value != 0);
-    add_value(p);
-    return 1;
-}
-
-static int ev_number(void *ud, double value)
-{
-    parser *p = ud;
-    duk_push_number(p->ctx, value);
-    add_value(p);
-    return 1;
-}
-
-static int ev_string(void *ud, const char *s, size_t n)
-{
-    parser *p = ud;
-    if (p->ascii && n <= CACHED_VALUE_MAX)
-        dukx_push_cached(p->ctx, &p->values, s, n);
-    else if (!push_text(p, (const unsigned char *)s, n)) {
-        p->failure = PJ_NO_MEMORY;
-        return 0;
-    }
-    add_value(p);
-    return 1;
-}
-
-static int ev_key(void *ud, const char *s, size_t n)
-{
-    parser *p = ud;
-    if (p->ascii) {
-        dukx_push_cached(p->ctx, &p->keys, s, n);
-        return 1;
-    }
-    if (!push_text(p, (const unsigned char *)s, n)) {
-        p->failure = PJ_NO_MEMORY;
-        return 0;
-    }
-    return 1;
-}
-
-static int ev_start_object(void *ud)
-{
-    return open_container(ud, 0);
-}
-
-static int ev_start_array(void *ud)
-{
-    return open_container(ud, 1);
-}
-
-static int ev_end(void *ud)
-{
-    close_container(ud);
-    return 1;
-}
-
 static const json_events simd_events = {
-    .null_value = ev_null,
-    .boolean = ev_boolean,
-    .number = ev_number,
-    .string = ev_string,
-    .key = ev_key,
-    .start_object = ev_start_object,
-    .start_array = ev_start_array,
-    .end = ev_end,
+    .null_value = got_null,
+    .boolean = got_boolean,
+    .number = got_number,
+    .string = got_string,
+    .key = got_key,
+    .start_object = got_object,
+    .start_array = got_array,
+    .end = got_end,
 };
 
 /* Parses the text with simdjson when it takes it: 1 with the value (or the
