@@ -640,16 +640,17 @@ static const yajl_callbacks callbacks = {
 
 /* --- the fast path: simdjson's events (engine/json-events.h) ---------------------- */
 
-/* Whether an all-ASCII text escapes a surrogate pair, which simdjson decodes
- * into a 4-byte UTF-8 sequence: its strings then need push_text's rewriting.
- * Called on texts simdjson accepted, so every backslash starts an escape. */
+/* Whether an all-ASCII text may escape a surrogate pair (it has a \uD800 to
+ * \uDBFF), which simdjson decodes into a 4-byte UTF-8 sequence: its strings
+ * then need push_text's rewriting. */
 static int escapes_surrogate_pair(const unsigned char *s, size_t n)
 {
-    const unsigned char *end = s + n;
-    for (const unsigned char *q = s; (q = memchr(q, '\\', (size_t)(end - q))) != NULL; q += 2) {
-        unsigned char c = end - q >= 4 ? (unsigned char)(q[3] | 0x20) : 0;
+    const unsigned char *q = s, *end = s + n;
+    while (end - q >= 6 && (q = memchr(q, '\\', (size_t)(end - q - 5))) != NULL) {
+        unsigned char c = (unsigned char)(q[3] | 0x20);
         if (q[1] == 'u' && (q[2] | 0x20) == 'd' && (c == '8' || c == '9' || c == 'a' || c == 'b'))
             return 1;
+        q += q[1] == '\\' ? 2 : 1;   /* an escaped backslash starts nothing */
     }
     return 0;
 }

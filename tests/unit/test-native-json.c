@@ -403,6 +403,12 @@ static void test_both_parsers(void)
                " if (!same(P(t), P(t + new Array(1024 * 1024 + 2).join(' ')))) return false;"
                " try { P(new Array(1025).join('[') + new Array(1025).join(']')); return false; }"
                " catch (e) { return e instanceof RangeError && /position 1000$/.test(e.message); } })()");
+    /* Bytes that end inside an escape: nothing is read past them (the
+     * sanitised build checks), and they are a SyntaxError. */
+    check_text("json: bytes ending in a backslash or a short \\u escape", "",
+               "(function () { var texts = [[0x22, 0x5c], [0x22, 0x5c, 0x75, 0x64, 0x38], [0x5b, 0x22, 0x5c, 0x5c, 0x5c]];"
+               " for (var i = 0; i < texts.length; i++) { try { P(new Uint8Array(texts[i])); return false; }"
+               " catch (e) { if (!(e instanceof SyntaxError)) return false; } } return true; })()");
     /* A text past 64 KiB frees the thread's simdjson parser after it; the
      * next text makes a new one (the sanitised build checks the memory). */
     check_text("json: a 200 KB text, then a small one", "",
