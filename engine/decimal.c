@@ -73,7 +73,7 @@ int decimal_exact(const char *s, size_t n, double *out)
         uint64_t sig;
         memcpy(&sig, &x, sizeof sig);
         if ((sig & 0x7ff) == 0x400)
-            return 0;   /* halfway between two doubles: let strtod_l break the tie */
+            return 0;   /* halfway between two doubles: the long way breaks the tie */
         v = (double)x;
     } else {
         return 0;

@@ -210,14 +210,14 @@ void dukx_push_cached(duk_context *ctx, dukx_string_cache *cache, const char *s,
 
 /* --- string to number: a hook in duk_numconv_parse (see the Makefile) ------------------- */
 
-/* Whether s[0..n) is a plain decimal, -?(0|[1-9][0-9]*)(\.[0-9]+)?, with the
- * sign and the fraction only where flags allow them. The rest (white space,
- * exponents, hex, octal, leading zeros, Infinity, garbage...) is Duktape's. */
 static int is_digit(duk_uint8_t c)
 {
     return c >= '0' && c <= '9';
 }
 
+/* Whether s[0..n) is a plain decimal, -?(0|[1-9][0-9]*)(\.[0-9]+)?, with the
+ * sign and the fraction only where flags allow them. The rest (white space,
+ * exponents, hex, octal, leading zeros, Infinity, garbage...) is Duktape's. */
 static int plain_decimal(const duk_uint8_t *s, duk_size_t n, duk_small_uint_t flags)
 {
     duk_size_t i = 0, start, fraction;
@@ -292,10 +292,10 @@ static int nearest_digits(double d, int k, json_int_t *out)
         return 0;
     json_int_t v = 0;
     for (const char *c = text; c < e; c++) {
-        if (*c >= '0' && *c <= '9' && __builtin_mul_overflow(v, 10, &v))
+        if (!is_digit((duk_uint8_t)*c))
+            continue;   /* the sign and the point */
+        if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *c - '0', &v))
             return 0;
-        if (*c >= '0' && *c <= '9')
-            v += *c - '0';
     }
     int zeros = atoi(e + 1) - (k - 1);
     if (zeros < 0)
