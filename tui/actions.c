@@ -33,6 +33,7 @@
 #include "workspace/secrets.h"
 #include "workspace/store.h"
 #include "workspace/workspace.h"
+#include "util/clock.h"
 
 /* What to do once the current function is saved (or its changes discarded). */
 typedef enum after { AFTER_NOTHING, AFTER_QUIT, AFTER_CATALOG, AFTER_DEPLOY } after;
@@ -48,7 +49,7 @@ static const char *str(json_t *o, const char *k)
 
 void studio_code_changed(studio *s)
 {
-    s->last_edit = studio_now_ms();
+    s->last_edit = mono_ms();
     s->recover_pending = 1;
     s->check_pending = 1;
 }
@@ -300,7 +301,7 @@ void studio_run(studio *s)
     s->running = 1;
     s->cancel_asked = 0;
     s->check_pending = 0;
-    s->run_started = studio_now_ms();
+    s->run_started = mono_ms();
     s->status[0] = '\0';
 }
 
@@ -328,7 +329,7 @@ void studio_examples(studio *s)
     s->running = 1;
     s->running_examples = 1;
     s->cancel_asked = 0;
-    s->run_started = studio_now_ms();
+    s->run_started = mono_ms();
     s->status[0] = '\0';
 }
 
@@ -418,7 +419,7 @@ void studio_on_result(studio *s, runner_kind kind, json_t *doc)
 
 void studio_tick(studio *s)
 {
-    int64_t now = studio_now_ms();
+    int64_t now = mono_ms();
     if (s->running && s->cancel_asked)
         runner_cancel(s->run);   /* again: the engine may not have started when asked */
     if (s->mode != MODE_STUDIO)

@@ -18,6 +18,7 @@
 #include "webhook/errlog.h"
 #include "workspace/instances.h"
 #include "workspace/store.h"
+#include "util/clock.h"
 
 typedef struct errors_pane {
     json_t *list;         /* [{..., instance}] newest first */
@@ -82,7 +83,7 @@ static json_t *read_all(studio *s, char **err)
 void errors_reload(studio *s)
 {
     errors_pane *ep = self_of(s);
-    ep->loaded_at = studio_now_ms();
+    ep->loaded_at = mono_ms();
     if (!s->db || !s->name)
         return;
     json_t *old = json_array_get(ep->list, (size_t)ep->sel);

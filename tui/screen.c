@@ -33,6 +33,7 @@
 #include "tui/ui.h"
 #include "workspace/store.h"
 #include "workspace/workspace.h"
+#include "util/clock.h"
 
 #define TAB_COUNT 4
 static const pane_id tab_panes[TAB_COUNT] = {P_TEST, P_SETTINGS, P_CAPTURES, P_ERRORS};
@@ -40,13 +41,6 @@ static const char *const tab_names[TAB_COUNT] = {"Test", "Settings", "Captures",
 
 static volatile sig_atomic_t got_term;
 static int signal_fd = -1;
-
-int64_t studio_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void studio_trace(studio *s, const char *event)
 {
@@ -72,7 +66,7 @@ void studio_status(studio *s, int role, const char *fmt, ...)
     vsnprintf(s->status, sizeof s->status, fmt, ap);
     va_end(ap);
     s->status_role = role;
-    s->status_at = studio_now_ms();
+    s->status_at = mono_ms();
 }
 
 void studio_focus(studio *s, pane_id id)
@@ -159,7 +153,7 @@ static void draw_status(studio *s)
     int y = LINES - 2;
     ui_fill(y, 0, COLS, ui_attr(UI_NORMAL));
     if (s->running) {
-        double secs = (double)(studio_now_ms() - s->run_started) / 1000.0;
+        double secs = (double)(mono_ms() - s->run_started) / 1000.0;
         ui_printf(y, 1, COLS - 2, ui_attr(UI_ACCENT), "%s running%s %.1f s%s", ui_spinner(s->tick),
                   s->running_examples ? " the examples" : "", secs, s->cancel_asked ? " (cancelling)" : "   Esc or ^C cancels");
         return;
@@ -474,7 +468,7 @@ static void on_mouse(studio *s)
     if (getmouse(&ev) != OK)
         return;
     if (ev.bstate & BUTTON1_PRESSED) {
-        int64_t now = studio_now_ms();
+        int64_t now = mono_ms();
         if (now - last_at < DOUBLE_CLICK_MS && ev.y == last_y && ev.x == last_x) {
             ev.bstate |= BUTTON1_DOUBLE_CLICKED;
             last_at = 0;

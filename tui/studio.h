@@ -171,7 +171,6 @@ int studio_main(const studio_options *opt);
 void studio_status(studio *s, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void studio_focus(studio *s, pane_id id);
 void studio_trace(studio *s, const char *event);
-int64_t studio_now_ms(void);
 void studio_wake(studio *s);
 
 /* actions.c: what the bindings of keys.c do. Returns 1 when it applied. */

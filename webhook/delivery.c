@@ -35,6 +35,7 @@
 #include "engine/jsonout.h"
 #include "workspace/instances.h"
 #include "workspace/store.h"
+#include "util/clock.h"
 
 #define DEFAULT_BACKOFF_MS 1000
 #define DEFAULT_BATCH_MAX 100
@@ -81,13 +82,6 @@ typedef struct outgoing {
 } outgoing;
 
 /* ---- time, ids ------------------------------------------------------------ */
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ISO 8601 in UTC with milliseconds: 2024-05-01T12:00:00.123Z */
 static void iso8601(int64_t ms, char out[32])

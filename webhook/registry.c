@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "workspace/store.h"
+#include "util/clock.h"
 
 struct registry {
     sqlite3 *db;
@@ -21,13 +22,6 @@ struct registry {
     registry_snap *current;
     int64_t last_miss;             /* when a miss last refreshed (mono ms; 0: never) */
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int by_name_cmp(const void *a, const void *b)
 {

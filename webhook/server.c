@@ -73,6 +73,7 @@
 
 #include "webhook/jsoncheck.h"
 #include "util/ascii.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #define DEFAULT_THREADS 2
@@ -124,13 +125,6 @@ struct server {
     pthread_t watchdog;
     int port;
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* --- content types and validation ------------------------------------------------ */
 

@@ -39,6 +39,7 @@
 #include "workspace/deploy.h"
 #include "workspace/secrets.h"
 #include "workspace/store.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #define PRELOAD_MAX (64u * 1024 * 1024)
@@ -101,13 +102,6 @@ struct workers {
     int started;           /* threads running */
     worker *ws;
 };
-
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* --- jobs ------------------------------------------------------------------------------- */
 
