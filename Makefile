@@ -129,7 +129,7 @@ build/asan/srcfn: $(ASAN_OBJ) build/asan/duktape.o
 UNIT_SRC  := $(wildcard tests/unit/test-*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 LIB_ASAN  := $(filter-out build/asan/cli/% build/asan/tui/%,$(ASAN_OBJ)) build/asan/duktape.o
-build/asan/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_ASAN)
+build/asan/tests/%: tests/unit/%.c tests/unit/check.h tests/unit/duk-check.h $(LIB_ASAN)
 	@mkdir -p $(@D)
 	$(CC) $(BASE) $(WARN) $(ASAN_FLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_ASAN) $(filter build/asan/tui/%,$^) $(LIBS)
 # The editor's tests also link the editor (model and view).

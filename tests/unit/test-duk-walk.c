@@ -9,10 +9,8 @@
 
 #include "engine/duk-walk.h"
 #include "engine/dukjson.h"
-#include "engine/heap.h"
 #include "tests/unit/check.h"
-
-static duk_context *ctx;
+#include "tests/unit/duk-check.h"
 
 static char *dump(json_t *v)
 {
@@ -119,14 +117,7 @@ static void test_left(void)
 
 int main(void)
 {
-    heap_state hs;
-    memset(&hs, 0, sizeof hs);
-    hs.cap = 64u * 1024 * 1024;
-    ctx = heap_create(&hs);
-    if (!ctx) {
-        printf("FAIL walk: cannot create a heap\n");
-        return 1;
-    }
+    open_heap(64u * 1024 * 1024, "walk");
     test_plain();
     test_left();
     duk_destroy_heap(ctx);

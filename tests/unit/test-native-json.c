@@ -15,9 +15,8 @@
 #include "engine/heap.h"
 #include "engine/native.h"
 #include "tests/unit/check.h"
+#include "tests/unit/duk-check.h"
 #include "webhook/jsonsort.h"
-
-static duk_context *ctx;
 
 /* Evaluates a JS expression with T = text and P = native.parseJson; passes
  * when it returns true. */
@@ -25,11 +24,7 @@ static void check_bytes(const char *name, const char *text, size_t len, const ch
 {
     duk_push_lstring(ctx, text, len);
     duk_put_global_string(ctx, "T");
-    int ok = duk_peval_string(ctx, expr) == 0 && duk_is_boolean(ctx, -1) && duk_get_boolean(ctx, -1);
-    if (!ok)
-        printf("  %s -> %s\n", expr, duk_safe_to_string(ctx, -1));
-    CHECK(name, ok);
-    duk_pop(ctx);
+    check_js(name, expr);
 }
 
 static void check_text(const char *name, const char *text, const char *expr)
@@ -48,15 +43,6 @@ static void check_error(const char *name, const char *text, const char *want)
     if (!ok)
         printf("  got [%s], want [%s]\n", got, want);
     CHECK(name, ok);
-    duk_pop(ctx);
-}
-
-static void eval_setup(const char *src)
-{
-    if (duk_peval_string(ctx, src) != 0) {
-        printf("FAIL setup: %s\n", duk_safe_to_string(ctx, -1));
-        exit(1);
-    }
     duk_pop(ctx);
 }
 
@@ -531,14 +517,7 @@ static void test_sorted_keys(void)
 
 int main(void)
 {
-    heap_state hs;
-    memset(&hs, 0, sizeof hs);
-    hs.cap = 512u * 1024 * 1024;
-    ctx = heap_create(&hs);
-    if (!ctx) {
-        printf("FAIL json: cannot create a heap\n");
-        return 1;
-    }
+    open_heap(512u * 1024 * 1024, "json");
     duk_push_object(ctx);
     native_json_register(ctx);
     duk_get_prop_string(ctx, -1, "parseJson");

@@ -5,32 +5,8 @@
  * space to Duktape); and what it leaves alone must still follow each
  * caller's rules (Number, parseFloat, parseInt, the lexer's literals).
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "engine/heap.h"
 #include "tests/unit/check.h"
-
-static duk_context *ctx;
-
-/* Passes when the JS expression returns true. */
-static void check_js(const char *name, const char *expr)
-{
-    int ok = duk_peval_string(ctx, expr) == 0 && duk_is_boolean(ctx, -1) && duk_get_boolean(ctx, -1);
-    if (!ok)
-        printf("  %s -> %s\n", expr, duk_safe_to_string(ctx, -1));
-    CHECK(name, ok);
-    duk_pop(ctx);
-}
-
-static void eval_setup(const char *src)
-{
-    if (duk_peval_string(ctx, src) != 0) {
-        printf("FAIL setup: %s\n", duk_safe_to_string(ctx, -1));
-        exit(1);
-    }
-    duk_pop(ctx);
-}
+#include "tests/unit/duk-check.h"
 
 static void test_same_as_duktape(void)
 {
@@ -84,14 +60,7 @@ static void test_left_to_duktape(void)
 
 int main(void)
 {
-    heap_state hs;
-    memset(&hs, 0, sizeof hs);
-    hs.cap = 64u * 1024 * 1024;
-    ctx = heap_create(&hs);
-    if (!ctx) {
-        printf("FAIL numconv: cannot create a heap\n");
-        return 1;
-    }
+    open_heap(64u * 1024 * 1024, "numconv");
     test_same_as_duktape();
     test_left_to_duktape();
     duk_destroy_heap(ctx);
