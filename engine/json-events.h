@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-/* Longer texts are declined: simdjson keeps about ten bytes per byte read. */
+/* Longer texts are declined: simdjson keeps about sixteen bytes per byte read. */
 #define JSON_EVENTS_MAX_TEXT (1024 * 1024)
 
 /* Each returns nonzero to go on, 0 to stop the walk. Strings are UTF-8,
