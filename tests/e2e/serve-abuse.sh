@@ -15,7 +15,7 @@ IDLE=1000
 
 serve_workspace
 add_function echo echo
-"$SRCFN" connect echo --instance e1 --endpoint - >/dev/null 2>&1 || { fail "serve-abuse: connect" "srcfn connect failed"; exit 0; }
+connect_to_stdout serve-abuse echo e1
 serve_start
 URL=$(hook e1)
 HOOK_PATH=/${URL#http://*/}

@@ -8,7 +8,7 @@
 
 serve_workspace
 add_function echo echo
-"$SRCFN" connect echo --instance e1 --endpoint - >/dev/null 2>&1 || { fail "backlog: connect" "srcfn connect failed"; exit 0; }
+connect_to_stdout backlog echo e1
 
 expect_eq "backlog: --max-queued takes a number" \
   "$("$SRCFN" serve --max-queued 0 >/dev/null 2>"$TMP/usage.err"; echo $?) $(grep -c 'max-queued takes a number' "$TMP/usage.err")" "2 1"

@@ -10,7 +10,7 @@
 
 serve_workspace
 add_function track track
-"$SRCFN" connect track --instance t1 --endpoint - >/dev/null 2>&1 || { fail "load: connect" "srcfn connect failed"; exit 0; }
+connect_to_stdout load track t1
 
 serve_start
 URL=$(hook t1)

@@ -8,7 +8,7 @@
 
 serve_workspace
 add_function track track
-"$SRCFN" connect track --instance t1 --endpoint - >/dev/null 2>&1 || { fail "retention: connect" "srcfn connect failed"; exit 0; }
+connect_to_stdout retention track t1
 
 expect_eq "retention: --keep-finished takes seconds" \
   "$("$SRCFN" serve --keep-finished soon >/dev/null 2>"$TMP/usage.err"; echo $?) $(grep -c 'keep-finished takes seconds' "$TMP/usage.err")" "2 1"
